@@ -1,0 +1,40 @@
+# The README's two commands: `make run` and `make test`. Both set up .venv/ first if needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test test-all lint typecheck clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Review the bundled example note with the bundled default model.
+run: setup
+	$(BIN)/st-nlp review examples/home_visit_note.txt --format text
+
+## The whole fast test suite, plus lint, type checks and corpus validation.
+test: setup
+	$(BIN)/ruff check st_nlp tests
+	$(BIN)/ruff format --check st_nlp tests
+	$(BIN)/mypy st_nlp
+	$(BIN)/python -m pytest
+
+## Everything, including slow tests (training, full evaluation).
+test-all: setup
+	$(BIN)/python -m pytest -m ""
+
+lint: setup
+	$(BIN)/ruff check st_nlp tests
+	$(BIN)/ruff format --check st_nlp tests
+
+typecheck: setup
+	$(BIN)/mypy st_nlp
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from st_nlp.segment import MAX_NOTE_CHARS, segment
+
+
+def _texts(text: str, nlp) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.text for s in segment(text, nlp)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "CW met with BM at the home on 3/14/24 at 10:30 a.m. BM reported that Mr. Price"
+            " punched her on 3/12.",
+            [
+                "CW met with BM at the home on 3/14/24 at 10:30 a.m.",
+                "BM reported that Mr. Price punched her on 3/12.",
+            ],
+        ),
+        (
+            "Dr. J.R. Okafor examined the child, D.O.B. 4/2/2017, a 6 y.o. female.",
+            ["Dr. J.R. Okafor examined the child, D.O.B. 4/2/2017, a 6 y.o. female."],
+        ),
+        (
+            "The family has lived in the U.S. since 2019. Ms. Lee called LE at 1530 hrs. LE"
+            " responded.",
+            [
+                "The family has lived in the U.S. since 2019.",
+                "Ms. Lee called LE at 1530 hrs.",
+                "LE responded.",
+            ],
+        ),
+        (
+            'Child stated "Daddy broke the door. I was scared." per MGM.',
+            ['Child stated "Daddy broke the door. I was scared." per MGM.'],
+        ),
+        (
+            "Safety Assessment: BM reports FOB threw a plate at her.",
+            ["Safety Assessment:", "BM reports FOB threw a plate at her."],
+        ),
+        (
+            "- cw observed hole in wall\n- kids at school\n1. BM calls 911.\n2) BM stays w/ MGM.",
+            [
+                "- cw observed hole in wall",
+                "- kids at school",
+                "1. BM calls 911.",
+                "2) BM stays w/ MGM.",
+            ],
+        ),
+        (
+            "cw met w/ bm at home\nbm reports fob hit her\nkids were at school",
+            ["cw met w/ bm at home", "bm reports fob hit her", "kids were at school"],
+        ),
+        (
+            "Mother reported that the father has been controlling her finances for years and that\n"
+            "he refuses to let her have a bank card.",
+            [
+                "Mother reported that the father has been controlling her finances for years and"
+                " that\nhe refuses to let her have a bank card."
+            ],
+        ),
+    ],
+)
+def test_segment_case_note_conventions(nlp, text: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert _texts(text, nlp) == expected
+
+
+def test_segment_empty_and_whitespace_give_no_sentences(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert segment("", nlp) == []
+    assert segment(" \n\t ", nlp) == []
+
+
+def test_segment_refuses_overlong_text_naming_the_limit() -> None:
+    with pytest.raises(ValueError, match=str(MAX_NOTE_CHARS)):
+        segment("a" * (MAX_NOTE_CHARS + 1))
+
+
+_note_alphabet = st.sampled_from(
+    [*"abcdefghij ABCDE.,;:!?\"'()-/\n0123456789", "Mr.", " a.m.", "é", "🙂", "“", "”"]
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(_note_alphabet, max_size=120).map("".join))
+def test_segment_offsets_slice_back_and_lose_nothing(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    sentences = segment(text, nlp)
+    covered = [False] * len(text)
+    previous_end = 0
+    for sentence in sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == sentence.text.strip()
+        assert sentence.start >= previous_end
+        previous_end = sentence.end
+        for i in range(sentence.start, sentence.end):
+            covered[i] = True
+    for i, char in enumerate(text):
+        if not char.isspace():
+            assert covered[i], f"character {char!r} at {i} lost"
