@@ -7,6 +7,9 @@ from rich.console import Console
 from rich.table import Table
 
 from st_nlp import __version__
+from st_nlp.cli import data as data_commands
+from st_nlp.cli import model as model_commands
+from st_nlp.cli import review as review_commands
 from st_nlp.taxonomy import COMPONENT_INFO, LABEL_INFO, SUBTYPE_INFO, Label
 
 app = typer.Typer(
@@ -64,6 +67,13 @@ def labels() -> None:
     for comp in COMPONENT_INFO.values():
         components_table.add_row(str(comp.number), comp.component.value, comp.title)
     console.print(components_table)
+
+
+app.add_typer(data_commands.app, name="data")
+app.command()(review_commands.classify)
+app.command()(review_commands.review)
+app.command()(model_commands.train)
+app.command()(model_commands.evaluate)
 
 
 def main() -> None:

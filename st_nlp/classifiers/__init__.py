@@ -1,0 +1,1 @@
+"""Sentence classifiers behind one interface: strings in, `{label: probability}` out."""

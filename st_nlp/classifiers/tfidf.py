@@ -1,0 +1,140 @@
+"""The scikit-learn baseline: TF-IDF word and character n-grams, one-vs-rest calibrated
+logistic regression.
+
+Character n-grams make it robust to the typos and shorthand of case notes ("BM", "d/t",
+"w/o"). Each label gets its own logistic regression wrapped in `CalibratedClassifierCV`
+(sigmoid), so scores behave as probabilities and thresholds transfer between models.
+Persisted with skops (no pickle): loading only accepts the scikit-learn types listed in
+`TRUSTED_TYPES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+from skops import io as skops_io
+
+from st_nlp.classifiers.base import SentenceClassifier, register
+from st_nlp.model_store import read_config, write_config
+from st_nlp.taxonomy import LABELS, Label
+
+ARCHITECTURE = "tfidf_logreg.v1"
+ARTIFACT = "tfidf_logreg.skops"
+TRUSTED_TYPES = [
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.pipeline.FeatureUnion",
+    "numpy.float64",
+    "numpy.int64",
+    "builtins.slice",
+]
+
+
+@dataclass(frozen=True)
+class TfidfSettings:
+    """Training settings for the baseline (stored in the model's config)."""
+
+    c: float = 4.0
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    max_features_word: int = 40_000
+    max_features_char: int = 80_000
+    calibration_folds: int = 3
+    seed: int = 13
+
+
+class TfidfClassifier:
+    """TF-IDF + calibrated one-vs-rest logistic regression."""
+
+    name = ARCHITECTURE
+    labels: tuple[Label, ...] = LABELS
+
+    def __init__(self, features: FeatureUnion, estimators: list[CalibratedClassifierCV]) -> None:
+        self.features = features
+        self.estimators = estimators
+
+    @classmethod
+    def fit(
+        cls, texts: Sequence[str], targets: np.ndarray, settings: TfidfSettings | None = None
+    ) -> TfidfClassifier:
+        """Fit on `texts` and a multi-hot `targets` array of shape (n_texts, n_labels)."""
+        settings = settings or TfidfSettings()
+        features = FeatureUnion(
+            [
+                (
+                    "word",
+                    TfidfVectorizer(
+                        ngram_range=settings.word_ngrams,
+                        sublinear_tf=True,
+                        min_df=2,
+                        max_features=settings.max_features_word,
+                        lowercase=True,
+                        token_pattern=r"(?u)\b\w[\w/'-]*\b",
+                    ),
+                ),
+                (
+                    "char",
+                    TfidfVectorizer(
+                        analyzer="char_wb",
+                        ngram_range=settings.char_ngrams,
+                        sublinear_tf=True,
+                        min_df=2,
+                        max_features=settings.max_features_char,
+                        lowercase=True,
+                    ),
+                ),
+            ]
+        )
+        matrix = features.fit_transform(list(texts))
+        estimators = []
+        for column in range(targets.shape[1]):
+            base = LogisticRegression(
+                C=settings.c, class_weight="balanced", max_iter=2000, random_state=settings.seed
+            )
+            calibrated = CalibratedClassifierCV(
+                base, method="sigmoid", cv=settings.calibration_folds, ensemble=False
+            )
+            calibrated.fit(matrix, targets[:, column])
+            estimators.append(calibrated)
+        return cls(features, estimators)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        matrix = self.features.transform(list(texts))
+        return np.column_stack([est.predict_proba(matrix)[:, 1] for est in self.estimators])
+
+    def save(self, folder: Path, **settings: object) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        skops_io.dump({"features": self.features, "estimators": self.estimators}, folder / ARTIFACT)
+        write_config(folder, ARCHITECTURE, [ARTIFACT], **settings)
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return self.features.transform(list(texts))
+
+
+@register(ARCHITECTURE)
+def load_tfidf(folder: Path) -> SentenceClassifier:
+    """Load a saved baseline after verifying its checksum; refuses untrusted types."""
+    read_config(folder)
+    return load_tfidf_artifact(folder / ARTIFACT)
+
+
+def load_tfidf_artifact(path: Path) -> TfidfClassifier:
+    untrusted = skops_io.get_untrusted_types(file=path)
+    unexpected = [t for t in untrusted if t not in TRUSTED_TYPES]
+    if unexpected:
+        raise ValueError(f"{path}: refusing to load unexpected types {unexpected}")
+    state = skops_io.load(path, trusted=untrusted)
+    return TfidfClassifier(state["features"], state["estimators"])

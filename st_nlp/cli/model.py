@@ -1,0 +1,67 @@
+"""`st-nlp train` and `st-nlp evaluate`: reproducible training and held-out evaluation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from st_nlp.cli.inputs import fail
+from st_nlp.corpus.jsonl import DataError
+from st_nlp.corpus.paths import DATA_DIR
+from st_nlp.model_store import REPO_MODELS_DIR, ModelError, read_config, resolve_model_dir
+
+
+def train(
+    out: Path = typer.Option(REPO_MODELS_DIR / "default", "--out", "-o", help="Model folder."),
+    data_dir: Path = typer.Option(DATA_DIR, "--data-dir", help="Corpus folder."),
+    seed: int = typer.Option(13, help="Random seed (training is deterministic for a seed)."),
+    epochs: int = typer.Option(8, help="MiniLM fine-tuning epochs."),
+) -> None:
+    """Train the default model (TF-IDF baseline + MiniLM head, combined on dev)."""
+    from st_nlp.classifiers.minilm import MiniLMSettings
+    from st_nlp.training import train_default
+
+    console = Console(stderr=True)
+    try:
+        with console.status("training…"):
+            train_default(
+                out,
+                data_dir,
+                seed=seed,
+                minilm_settings=MiniLMSettings(seed=seed, epochs=epochs),
+                progress=lambda message: console.log(message),
+            )
+    except (DataError, ValueError) as error:
+        raise fail(str(error)) from None
+    typer.echo(f"trained model written to {out}; now run: st-nlp evaluate --model {out}")
+
+
+def evaluate(
+    model: str | None = typer.Option(None, "--model", "-m", help="Model folder or name."),
+    data_dir: Path = typer.Option(DATA_DIR, "--data-dir", help="Corpus folder."),
+    split: str = typer.Option("test", help="Held-out split to score (dev or test)."),
+    write: bool = typer.Option(
+        True, "--write/--no-write", help="Write metrics.json and MODEL_CARD.md into the model."
+    ),
+) -> None:
+    """Score a model on held-out data; writes metrics.json and MODEL_CARD.md."""
+    from st_nlp.evaluation import evaluate_model
+    from st_nlp.model_card import render_model_card, targets_table
+
+    if split not in {"train", "dev", "test"}:
+        raise fail(f"--split must be train, dev or test, not {split!r}")
+    console = Console(stderr=True)
+    try:
+        folder = resolve_model_dir(model)
+        metrics = evaluate_model(folder, data_dir, split, progress=lambda m: console.log(m))
+    except (ModelError, DataError, ValueError) as error:
+        raise fail(str(error)) from None
+    if write:
+        (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+        card = render_model_card(folder.name, read_config(folder), metrics)
+        (folder / "MODEL_CARD.md").write_text(card)
+    Console().print(targets_table(metrics))
+    typer.echo(json.dumps({k: metrics[k] for k in ("macro_f1_core", "macro_f1_all", "ece_mean")}))

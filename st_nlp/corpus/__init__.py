@@ -1,0 +1,1 @@
+"""The annotated corpus: records, validation, statistics, agreement and format converters."""

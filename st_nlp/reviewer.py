@@ -1,0 +1,176 @@
+"""The `Reviewer`: case note in, sentences with labels, scores, findings and suggestions out.
+
+Like Presidio's analyzer engine, it runs a fixed sequence of steps and every result carries
+its evidence: segment (spaCy + case-note hints) -> classify (the model folder's classifier)
+-> findings (blaming-language rules, which also lift the blaming score when they fire) ->
+suggestions (fact-based rewrites, when a rewriter is configured) -> note-level quality.
+
+Offsets are Python string indices (Unicode code points) into the text passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from spacy.language import Language
+
+from st_nlp.classifiers.base import SentenceClassifier, get_loader
+from st_nlp.model_store import read_config, resolve_model_dir
+from st_nlp.nlp import load_pipeline
+from st_nlp.quality import QualityReport, QualityWeights, assess
+from st_nlp.rules.engine import BlamingRules, Finding
+from st_nlp.segment import check_length, sentence_spans
+from st_nlp.taxonomy import LABELS, Label
+
+BLAMING_INDEX = LABELS.index(Label.BLAMING_LANGUAGE)
+
+
+class Rewriter(Protocol):
+    """Sentence + findings + note context in, suggestions out."""
+
+    def suggest(
+        self, sentence: SentenceResult, note_text: str, context: dict[str, Any] | None
+    ) -> list[dict[str, Any]]: ...
+
+
+@dataclass
+class SentenceResult:
+    text: str
+    start: int
+    end: int
+    labels: list[str]
+    scores: dict[str, float]
+    findings: list[Finding] = field(default_factory=list)
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "labels": self.labels,
+            "scores": {k: round(v, 4) for k, v in self.scores.items()},
+            "findings": [f.to_dict() for f in self.findings],
+            "suggestions": self.suggestions,
+        }
+
+
+@dataclass
+class ReviewResult:
+    sentences: list[SentenceResult]
+    quality: QualityReport
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentences": [s.to_dict() for s in self.sentences],
+            "quality": self.quality.to_dict(),
+        }
+
+
+class Reviewer:
+    """Reviews case notes with a trained model folder and the blaming-language rules."""
+
+    def __init__(
+        self,
+        classifier: SentenceClassifier,
+        thresholds: np.ndarray,
+        rule_floor: float,
+        nlp: Language | None = None,
+        rewriter: Rewriter | None = None,
+        quality_weights: QualityWeights | None = None,
+        model_dir: Path | None = None,
+    ) -> None:
+        self.classifier = classifier
+        self.thresholds = thresholds
+        self.rule_floor = rule_floor
+        self.nlp = nlp or load_pipeline(disable=("ner",))
+        self.rules = BlamingRules(self.nlp)
+        self.rewriter = rewriter
+        self.quality_weights = quality_weights or QualityWeights()
+        self.model_dir = model_dir
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Reviewer:
+        """Load a model folder (the bundled default when `path` is None)."""
+        folder = resolve_model_dir(path)
+        config = read_config(folder)
+        classifier = get_loader(config["architecture"])(folder)
+        combination = config.get("combination", {})
+        thresholds = np.array(
+            [combination.get("thresholds", {}).get(str(lb), 0.5) for lb in LABELS]
+        )
+        weights = (
+            QualityWeights(**config["quality_weights"]) if "quality_weights" in config else None
+        )
+        reviewer = cls(
+            classifier,
+            thresholds,
+            float(config.get("rule_floor", 0.0)),
+            quality_weights=weights,
+            model_dir=folder,
+        )
+        return reviewer
+
+    def classify(self, sentences: Sequence[str]) -> list[dict[str, Any]]:
+        """Labels and scores for independent sentences (rules included)."""
+        docs = list(self.nlp.pipe(sentences))
+        fired = [bool(self.rules.find(doc)) for doc in docs]
+        probabilities = self._scores(list(sentences), fired)
+        return [
+            {
+                "labels": self._labels(row),
+                "scores": {str(lb): round(float(row[i]), 4) for i, lb in enumerate(LABELS)},
+            }
+            for row in probabilities
+        ]
+
+    def review(self, text: str, context: dict[str, Any] | None = None) -> ReviewResult:
+        """Review a whole note: sentences with labels, findings, suggestions; note quality."""
+        check_length(text)
+        if not text.strip():
+            return ReviewResult([], assess([], self.quality_weights))
+        doc = self.nlp(text)
+        spans = sentence_spans(doc)
+        findings = self.rules.find(doc)
+        per_sentence: list[list[Finding]] = [
+            [f for f in findings if span.start_char <= f.start < span.end_char] for span in spans
+        ]
+        probabilities = self._scores([s.text for s in spans], [bool(f) for f in per_sentence])
+        results = []
+        for span, row, found in zip(spans, probabilities, per_sentence, strict=True):
+            labels = self._labels(row)
+            results.append(
+                SentenceResult(
+                    text=span.text,
+                    start=span.start_char,
+                    end=span.end_char,
+                    labels=labels,
+                    scores={str(lb): float(row[i]) for i, lb in enumerate(LABELS)},
+                    findings=found if Label.BLAMING_LANGUAGE in labels else [],
+                )
+            )
+        if self.rewriter is not None:
+            for sentence in results:
+                sentence.suggestions = self.rewriter.suggest(sentence, text, context)
+        quality = assess(
+            [(s.text, s.labels, [f.subtype for f in s.findings]) for s in results],
+            self.quality_weights,
+        )
+        return ReviewResult(results, quality)
+
+    def _scores(self, texts: list[str], rule_fired: list[bool]) -> np.ndarray:
+        probabilities = self.classifier.predict_proba(texts) if texts else np.zeros((0, 5))
+        probabilities = np.array(probabilities, dtype=float)
+        for i, fired in enumerate(rule_fired):
+            if fired:
+                probabilities[i, BLAMING_INDEX] = max(
+                    probabilities[i, BLAMING_INDEX], self.rule_floor
+                )
+        return probabilities
+
+    def _labels(self, row: np.ndarray) -> list[str]:
+        return [str(lb) for i, lb in enumerate(LABELS) if row[i] >= self.thresholds[i]]

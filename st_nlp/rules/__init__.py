@@ -1,0 +1,1 @@
+"""Blaming-language rules as data, applied with spaCy matchers."""

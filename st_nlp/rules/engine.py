@@ -1,0 +1,224 @@
+"""The rule layer: blaming-language findings from data-driven spaCy patterns.
+
+Rules live in `st_nlp/resources/rules/blaming.yaml` (validated with pydantic, unknown keys are
+errors). Token rules run through spaCy's `Matcher`; agentless passives of violence are found
+from the dependency parse (a passive auxiliary on a violence verb with no `agent` child).
+
+A pattern hit becomes a finding only if its context allows it. Following the guidelines:
+- blaming words inside quotation marks are someone else's words, not the writer's;
+- blaming words in speech reported from someone other than the writer ("FOB stated she
+  provoked him", "per LE report") are facts about the speaker;
+- `exclude_near` lemmas mark non-blaming senses ("exposed to lead paint", "allowed CW to
+  enter"), `require_near` lemmas anchor a cue to its blaming sense.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from st_nlp.taxonomy import BlameSubtype, Label
+
+RULES_RESOURCE = "resources/rules/blaming.yaml"
+
+REPORTING_LEMMAS = frozenset(
+    "say state report tell claim allege describe explain admit accuse blame insist shout yell"
+    " scream text write call disclose indicate assert maintain complain testify recount".split()
+)
+WRITER_SUBJECTS = frozenset("cw i we worker caseworker writer undersigned investigator".split())
+ATTRIBUTION_CUES = ("according to", "per ", "as per", "in his words", "in her words")
+QUOTE_CHARS = frozenset({'"', "“", "”", "'", "‘", "’"})
+
+
+class RuleSpec(BaseModel):
+    """One rule as written in the YAML file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Z]{2}-[A-Z0-9-]+$")
+    subtype: BlameSubtype
+    severity: Literal["low", "medium", "high"]
+    message: str
+    rationale: str
+    principle: str
+    kind: Literal["token", "agentless_passive"] = "token"
+    patterns: list[list[dict[str, Any]]] = Field(default_factory=list)
+    verbs: list[str] = Field(default_factory=list)
+    exclude_near: list[str] = Field(default_factory=list)
+    require_near: list[str] = Field(default_factory=list)
+    allow_reported: bool = False
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int
+    rules: list[RuleSpec]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A blaming-language finding: which rule, which words (character offsets into the doc)."""
+
+    rule_id: str
+    label: str
+    subtype: str
+    start: int
+    end: int
+    message: str
+    severity: str
+    rationale: str
+    principle: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "label": self.label,
+            "subtype": self.subtype,
+            "start": self.start,
+            "end": self.end,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+def load_rule_file(path: Path | None = None) -> RuleFile:
+    """Load and validate the rules; the packaged file unless `path` is given."""
+    if path is None:
+        text = resources.files("st_nlp").joinpath(RULES_RESOURCE).read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    rule_file = RuleFile.model_validate(yaml.safe_load(text))
+    ids = [rule.id for rule in rule_file.rules]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise ValueError(f"duplicate rule ids: {sorted(duplicates)}")
+    return rule_file
+
+
+class BlamingRules:
+    """Applies the blaming-language rules to processed docs."""
+
+    def __init__(self, nlp: Language, rule_file: RuleFile | None = None) -> None:
+        self.rule_file = rule_file or load_rule_file()
+        self.rules = {rule.id: rule for rule in self.rule_file.rules}
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        for rule in self.rule_file.rules:
+            if rule.kind == "token" and rule.patterns:
+                self.matcher.add(rule.id, rule.patterns)
+
+    @cached_property
+    def _passive_rules(self) -> list[tuple[RuleSpec, frozenset[str]]]:
+        return [
+            (rule, frozenset(v.lower() for v in rule.verbs))
+            for rule in self.rule_file.rules
+            if rule.kind == "agentless_passive"
+        ]
+
+    def find(self, doc: Doc) -> list[Finding]:
+        """All findings in `doc`, non-overlapping (the longest match wins), in text order."""
+        candidates: list[tuple[Span, RuleSpec]] = []
+        for match_id, start, end in self.matcher(doc):
+            rule = self.rules[doc.vocab.strings[match_id]]
+            candidates.append((doc[start:end], rule))
+        for rule, verbs in self._passive_rules:
+            candidates.extend((span, rule) for span in _agentless_passives(doc, verbs))
+        kept = [(span, rule) for span, rule in candidates if self._context_allows(span, rule)]
+        by_span = {(span.start, span.end): rule for span, rule in kept}
+        spans = filter_spans([span for span, _ in kept])
+        findings = []
+        for span in sorted(spans, key=lambda s: s.start):
+            rule = by_span[(span.start, span.end)]
+            findings.append(
+                Finding(
+                    rule_id=rule.id,
+                    label=Label.BLAMING_LANGUAGE.value,
+                    subtype=rule.subtype.value,
+                    start=span.start_char,
+                    end=span.end_char,
+                    message=rule.message,
+                    severity=rule.severity,
+                    rationale=rule.rationale,
+                    principle=rule.principle,
+                )
+            )
+        return findings
+
+    def _context_allows(self, span: Span, rule: RuleSpec) -> bool:
+        sentence = span.sent
+        lemmas = {t.lemma_.lower() for t in sentence} | {t.lower_ for t in sentence}
+        if rule.exclude_near and lemmas.intersection(rule.exclude_near):
+            return False
+        if rule.require_near and not lemmas.intersection(rule.require_near):
+            return False
+        if _inside_quotes(span):
+            return False
+        return rule.allow_reported or not _reported_by_someone_else(span)
+
+
+def _agentless_passives(doc: Doc, verbs: frozenset[str]) -> list[Span]:
+    spans = []
+    for token in doc:
+        if token.lemma_.lower() not in verbs and token.lower_ not in verbs:
+            continue
+        if token.tag_ != "VBN":
+            continue
+        deps = {child.dep_ for child in token.children}
+        if "agent" in deps or "neg" in deps:
+            continue
+        aux = [c for c in token.children if c.dep_ == "auxpass"]
+        if not aux:
+            continue
+        if any(child.dep_ == "prep" and child.lower_ == "by" for child in token.children):
+            continue
+        start = min(aux[0].i, token.i)
+        spans.append(doc[start : token.i + 1])
+    return spans
+
+
+def _inside_quotes(span: Span) -> bool:
+    """True when the span sits between an opening and a closing quotation mark on its line."""
+    sentence = span.sent
+    before = [t for t in sentence if t.i < span.start and t.text in QUOTE_CHARS]
+    after = [t for t in sentence if t.i >= span.end and t.text in QUOTE_CHARS]
+    double_before = sum(t.text in {'"', "“"} for t in before)
+    if double_before % 2 == 1 and any(t.text in {'"', "”"} for t in after):
+        return True
+    singles_before = [t for t in before if t.text in {"'", "‘"} and not t.whitespace_]
+    return bool(singles_before) and any(t.text in {"'", "’"} for t in after)
+
+
+def _reported_by_someone_else(span: Span) -> bool:
+    """True when the span is inside speech attributed to someone other than the writer."""
+    sentence = span.sent
+    prefix = span.doc.text[sentence.start_char : span.start_char].lower()
+    if any(cue in prefix for cue in ATTRIBUTION_CUES):
+        return True
+    token: Token = span.root
+    for _ in range(8):
+        head = token.head
+        if head is token:
+            return False
+        if head.lemma_.lower() in REPORTING_LEMMAS and token.dep_ in {
+            "ccomp",
+            "xcomp",
+            "parataxis",
+            "dobj",
+            "advcl",
+            "conj",
+        }:
+            subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            if subjects and subjects[0].lower_ not in WRITER_SUBJECTS:
+                return True
+        token = head
+    return False

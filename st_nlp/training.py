@@ -1,0 +1,182 @@
+"""Training the default model: TF-IDF baseline + MiniLM head, combined on dev.
+
+Everything that is chosen (member weights, Platt calibration, thresholds, whether a rule hit
+lifts the blaming score) is chosen on the dev split. The test split is never read here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
+
+from st_nlp.classifiers.ensemble import ARCHITECTURE, ARTIFACTS, Combination
+from st_nlp.classifiers.minilm import MiniLMClassifier, MiniLMSettings
+from st_nlp.classifiers.tfidf import TfidfClassifier, TfidfSettings
+from st_nlp.corpus.jsonl import read_records
+from st_nlp.corpus.paths import DATA_DIR, SENTENCES_FILE
+from st_nlp.corpus.records import SentenceRecord
+from st_nlp.model_store import sha256_file, write_config
+from st_nlp.taxonomy import LABELS, Label
+
+Progress = Callable[[str], None]
+BLAMING = LABELS.index(Label.BLAMING_LANGUAGE)
+# Recall matters more than precision for blaming language: a missed blaming phrase stays in the
+# record; a false alarm costs the writer a glance. Thresholds for it maximize F-beta with beta>1.
+BLAMING_BETA = 1.5
+
+
+@dataclass(frozen=True)
+class SplitData:
+    records: list[SentenceRecord]
+    texts: list[str]
+    targets: np.ndarray
+
+
+def load_split(split: str, data_dir: Path = DATA_DIR) -> SplitData:
+    records = [
+        r for _, r in read_records(data_dir / SENTENCES_FILE, SentenceRecord) if r.split == split
+    ]
+    targets = np.array(
+        [[int(label in r.labels) for label in LABELS] for r in records], dtype=np.int64
+    ).reshape(-1, len(LABELS))
+    return SplitData(records, [r.text for r in records], targets)
+
+
+def _fbeta_threshold(y: np.ndarray, p: np.ndarray, beta: float) -> float:
+    best, best_score = 0.5, -1.0
+    for threshold in np.linspace(0.05, 0.95, 91):
+        pred = p >= threshold
+        tp = float((pred & (y == 1)).sum())
+        fp = float((pred & (y == 0)).sum())
+        fn = float((~pred & (y == 1)).sum())
+        denom = (1 + beta**2) * tp + beta**2 * fn + fp
+        score = (1 + beta**2) * tp / denom if denom else 0.0
+        if score > best_score + 1e-9:
+            best, best_score = float(threshold), score
+    return best
+
+
+def fit_combination(tfidf: np.ndarray, minilm: np.ndarray, y: np.ndarray) -> Combination:
+    """Per label: member weight (dev log-loss), Platt scaling, then the F-beta threshold."""
+    combination = Combination()
+    for i, label in enumerate(LABELS):
+        name = str(label)
+        best_w, best_loss = 0.5, float("inf")
+        for w in np.linspace(0.0, 1.0, 11):
+            mixed = np.clip(w * minilm[:, i] + (1 - w) * tfidf[:, i], 1e-6, 1 - 1e-6)
+            loss = log_loss(y[:, i], mixed, labels=[0, 1])
+            if loss < best_loss:
+                best_w, best_loss = float(w), loss
+        combination.weights[name] = best_w
+        mixed = np.clip(best_w * minilm[:, i] + (1 - best_w) * tfidf[:, i], 1e-6, 1 - 1e-6)
+        logit = np.log(mixed / (1 - mixed)).reshape(-1, 1)
+        if len(set(y[:, i])) == 2:
+            platt = LogisticRegression(C=100.0).fit(logit, y[:, i])
+            combination.platt[name] = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
+        calibrated = combination.apply(tfidf, minilm)[:, i]
+        beta = BLAMING_BETA if i == BLAMING else 1.0
+        combination.thresholds[name] = _fbeta_threshold(y[:, i], calibrated, beta)
+    return combination
+
+
+def choose_rule_floor(
+    probabilities: np.ndarray, y: np.ndarray, rule_fired: list[bool], threshold: float
+) -> float:
+    """Whether a rule hit should lift the blaming score to the threshold, by dev F-beta."""
+    fired = np.array(rule_fired, dtype=bool)
+    base = probabilities[:, BLAMING] >= threshold
+    lifted = base | fired
+    gain = _fbeta(y[:, BLAMING], lifted, BLAMING_BETA) > _fbeta(y[:, BLAMING], base, BLAMING_BETA)
+    return float(threshold) if gain else 0.0
+
+
+def _fbeta(y: np.ndarray, pred: np.ndarray, beta: float) -> float:
+    tp = float((pred & (y == 1)).sum())
+    fp = float((pred & (y == 0)).sum())
+    fn = float((~pred & (y == 1)).sum())
+    denom = (1 + beta**2) * tp + beta**2 * fn + fp
+    return (1 + beta**2) * tp / denom if denom else 0.0
+
+
+def train_default(
+    out_dir: Path,
+    data_dir: Path = DATA_DIR,
+    seed: int = 13,
+    minilm_settings: MiniLMSettings | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train the default ensemble into `out_dir`; return the training summary."""
+    say = progress or (lambda message: None)
+    started = time.time()
+    train, dev = load_split("train", data_dir), load_split("dev", data_dir)
+    if not train.texts or not dev.texts:
+        raise ValueError(f"{data_dir}: the corpus needs non-empty train and dev splits")
+    say(f"train: {len(train.texts)} sentences, dev: {len(dev.texts)} sentences")
+
+    say("fitting the TF-IDF + logistic regression baseline")
+    tfidf = TfidfClassifier.fit(train.texts, train.targets, TfidfSettings(seed=seed))
+    say("fine-tuning the MiniLM head")
+    settings = minilm_settings or MiniLMSettings(seed=seed)
+    minilm = MiniLMClassifier.fit(
+        train.texts,
+        train.targets,
+        settings,
+        progress=lambda epoch, total, loss: say(f"  epoch {epoch}/{total}: loss {loss:.4f}"),
+    )
+    say("choosing weights, calibration and thresholds on dev")
+    dev_tfidf, dev_minilm = tfidf.predict_proba(dev.texts), minilm.predict_proba(dev.texts)
+    combination = fit_combination(dev_tfidf, dev_minilm, dev.targets)
+
+    from st_nlp.nlp import load_pipeline
+    from st_nlp.rules.engine import BlamingRules
+
+    nlp = load_pipeline(disable=("ner",))
+    rules = BlamingRules(nlp)
+    fired = [bool(rules.find(doc)) for doc in nlp.pipe(dev.texts)]
+    dev_probabilities = combination.apply(dev_tfidf, dev_minilm)
+    rule_floor = choose_rule_floor(
+        dev_probabilities, dev.targets, fired, combination.thresholds[str(Label.BLAMING_LANGUAGE)]
+    )
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    from skops import io as skops_io
+
+    skops_io.dump(
+        {"features": tfidf.features, "estimators": tfidf.estimators}, out_dir / ARTIFACTS[0]
+    )
+    from safetensors.torch import save_file
+
+    save_file(minilm.trainable_state(), str(out_dir / ARTIFACTS[1]))
+    from st_nlp.classifiers.minilm import base_model_path
+
+    corpus_hash = hashlib.sha256((data_dir / SENTENCES_FILE).read_bytes()).hexdigest()
+    summary = {
+        "seed": seed,
+        "train_sentences": len(train.texts),
+        "dev_sentences": len(dev.texts),
+        "corpus_sha256": corpus_hash,
+        "training_seconds": round(time.time() - started, 1),
+    }
+    write_config(
+        out_dir,
+        ARCHITECTURE,
+        list(ARTIFACTS),
+        minilm=asdict(settings),
+        tfidf=asdict(TfidfSettings(seed=seed)),
+        base_model_sha256=sha256_file(base_model_path() / "model.safetensors"),
+        combination=combination.to_dict(),
+        rule_floor=rule_floor,
+        training=summary,
+    )
+    say(f"saved to {out_dir} in {summary['training_seconds']} s")
+    say(json.dumps(combination.to_dict()["thresholds"]))
+    return summary
