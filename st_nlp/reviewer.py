@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import numpy as np
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from st_nlp.classifiers.base import SentenceClassifier, get_loader
 from st_nlp.model_store import read_config, resolve_model_dir
@@ -30,11 +31,11 @@ BLAMING_INDEX = LABELS.index(Label.BLAMING_LANGUAGE)
 
 
 class Rewriter(Protocol):
-    """Sentence + findings + note context in, suggestions out."""
+    """Sentences with findings + the parsed note + caller context in; fills `suggestions`."""
 
-    def suggest(
-        self, sentence: SentenceResult, note_text: str, context: dict[str, Any] | None
-    ) -> list[dict[str, Any]]: ...
+    def suggest_note(
+        self, sentences: list[SentenceResult], doc: Doc, context: dict[str, Any] | None
+    ) -> None: ...
 
 
 @dataclass
@@ -94,8 +95,11 @@ class Reviewer:
         self.model_dir = model_dir
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Reviewer:
-        """Load a model folder (the bundled default when `path` is None)."""
+    def load(cls, path: str | Path | None = None, *, suggestions: bool = True) -> Reviewer:
+        """Load a model folder (the bundled default when `path` is None).
+
+        `suggestions=False` skips the rewrite step (batch jobs that only need labels).
+        """
         folder = resolve_model_dir(path)
         config = read_config(folder)
         classifier = get_loader(config["architecture"])(folder)
@@ -113,6 +117,10 @@ class Reviewer:
             quality_weights=weights,
             model_dir=folder,
         )
+        if suggestions:
+            from st_nlp.rewrite.rewriter import FactBasedRewriter
+
+            reviewer.rewriter = FactBasedRewriter(reviewer)
         return reviewer
 
     def classify(self, sentences: Sequence[str]) -> list[dict[str, Any]]:
@@ -130,16 +138,46 @@ class Reviewer:
 
     def review(self, text: str, context: dict[str, Any] | None = None) -> ReviewResult:
         """Review a whole note: sentences with labels, findings, suggestions; note quality."""
-        check_length(text)
-        if not text.strip():
-            return ReviewResult([], assess([], self.quality_weights))
-        doc = self.nlp(text)
-        spans = sentence_spans(doc)
-        findings = self.rules.find(doc)
-        per_sentence: list[list[Finding]] = [
-            [f for f in findings if span.start_char <= f.start < span.end_char] for span in spans
+        return self.review_many([text], [context])[0]
+
+    def review_many(
+        self,
+        texts: Sequence[str],
+        contexts: Sequence[dict[str, Any] | None] | None = None,
+        batch_size: int = 32,
+    ) -> list[ReviewResult]:
+        """Review several notes, parsing and classifying them in batches (faster than singly)."""
+        for text in texts:
+            check_length(text)
+        contexts = list(contexts) if contexts is not None else [None] * len(texts)
+        docs = list(self.nlp.pipe(texts, batch_size=batch_size))
+        spans_per_doc = [sentence_spans(doc) if doc.text.strip() else [] for doc in docs]
+        findings_per_doc = [self.rules.find(doc) if doc.text.strip() else [] for doc in docs]
+        per_sentence: list[list[list[Finding]]] = [
+            [[f for f in findings if s.start_char <= f.start < s.end_char] for s in spans]
+            for spans, findings in zip(spans_per_doc, findings_per_doc, strict=True)
         ]
-        probabilities = self._scores([s.text for s in spans], [bool(f) for f in per_sentence])
+        flat_texts = [s.text for spans in spans_per_doc for s in spans]
+        flat_fired = [bool(f) for found in per_sentence for f in found]
+        probabilities = self._scores(flat_texts, flat_fired)
+        results: list[ReviewResult] = []
+        offset = 0
+        for doc, spans, found, context in zip(
+            docs, spans_per_doc, per_sentence, contexts, strict=True
+        ):
+            rows = probabilities[offset : offset + len(spans)]
+            offset += len(spans)
+            results.append(self._note_result(doc, spans, rows, found, context))
+        return results
+
+    def _note_result(
+        self,
+        doc: Doc,
+        spans: list[Any],
+        probabilities: np.ndarray,
+        per_sentence: list[list[Finding]],
+        context: dict[str, Any] | None,
+    ) -> ReviewResult:
         results = []
         for span, row, found in zip(spans, probabilities, per_sentence, strict=True):
             labels = self._labels(row)
@@ -153,9 +191,8 @@ class Reviewer:
                     findings=found if Label.BLAMING_LANGUAGE in labels else [],
                 )
             )
-        if self.rewriter is not None:
-            for sentence in results:
-                sentence.suggestions = self.rewriter.suggest(sentence, text, context)
+        if self.rewriter is not None and results:
+            self.rewriter.suggest_note(results, doc, context)
         quality = assess(
             [(s.text, s.labels, [f.subtype for f in s.findings]) for s in results],
             self.quality_weights,

@@ -51,6 +51,41 @@ def load_split(split: str, data_dir: Path = DATA_DIR) -> SplitData:
     return SplitData(records, [r.text for r in records], targets)
 
 
+def counterfactual_augmentation(
+    data: SplitData, data_dir: Path, share: float, seed: int
+) -> tuple[list[str], np.ndarray]:
+    """Gender- and name-swapped copies of up to `share` of the training sentences.
+
+    Teaches the model that labels follow roles, not genders or names. The copies exist only at
+    training time and never exceed 15 % of train, the corpus's limit for augmentation.
+    """
+    if share <= 0:
+        return [], np.zeros((0, len(LABELS)), dtype=np.int64)
+    from st_nlp.corpus.paths import NOTES_FILE
+    from st_nlp.corpus.records import NoteRecord
+    from st_nlp.counterfactual import swap_gender, swap_names
+    from st_nlp.nlp import load_pipeline
+
+    share = min(share, 0.15)
+    notes = {n.note_id: n for _, n in read_records(data_dir / NOTES_FILE, NoteRecord)}
+    nlp = load_pipeline(disable=("ner", "parser"))
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(data.records))
+    budget = int(share * len(data.records))
+    texts: list[str] = []
+    rows: list[np.ndarray] = []
+    for i in order:
+        if len(texts) >= budget:
+            break
+        record = data.records[i]
+        people = [p.name for p in notes[record.note_id].people] if record.note_id in notes else []
+        swapped = swap_names(swap_gender(record.text, nlp), people)
+        if swapped != record.text:
+            texts.append(swapped)
+            rows.append(data.targets[i])
+    return texts, np.array(rows, dtype=np.int64).reshape(-1, len(LABELS))
+
+
 def _fbeta_threshold(y: np.ndarray, p: np.ndarray, beta: float) -> float:
     best, best_score = 0.5, -1.0
     for threshold in np.linspace(0.05, 0.95, 91):
@@ -113,6 +148,7 @@ def train_default(
     seed: int = 13,
     minilm_settings: MiniLMSettings | None = None,
     progress: Progress | None = None,
+    augment_share: float = 0.15,
 ) -> dict[str, Any]:
     """Train the default ensemble into `out_dir`; return the training summary."""
     say = progress or (lambda message: None)
@@ -121,14 +157,18 @@ def train_default(
     if not train.texts or not dev.texts:
         raise ValueError(f"{data_dir}: the corpus needs non-empty train and dev splits")
     say(f"train: {len(train.texts)} sentences, dev: {len(dev.texts)} sentences")
+    extra_texts, extra_targets = counterfactual_augmentation(train, data_dir, augment_share, seed)
+    fit_texts = train.texts + extra_texts
+    fit_targets = np.vstack([train.targets, extra_targets])
+    say(f"counterfactual augmentation: {len(extra_texts)} swapped copies")
 
     say("fitting the TF-IDF + logistic regression baseline")
-    tfidf = TfidfClassifier.fit(train.texts, train.targets, TfidfSettings(seed=seed))
+    tfidf = TfidfClassifier.fit(fit_texts, fit_targets, TfidfSettings(seed=seed))
     say("fine-tuning the MiniLM head")
     settings = minilm_settings or MiniLMSettings(seed=seed)
     minilm = MiniLMClassifier.fit(
-        train.texts,
-        train.targets,
+        fit_texts,
+        fit_targets,
         settings,
         progress=lambda epoch, total, loss: say(f"  epoch {epoch}/{total}: loss {loss:.4f}"),
     )
@@ -163,6 +203,7 @@ def train_default(
         "seed": seed,
         "train_sentences": len(train.texts),
         "dev_sentences": len(dev.texts),
+        "augmented_sentences": len(extra_texts),
         "corpus_sha256": corpus_hash,
         "training_seconds": round(time.time() - started, 1),
     }

@@ -25,3 +25,90 @@ def nlp():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()
+
+
+NOTE_A = (
+    "CW met with BM at the home on 3/14/24.\n"
+    "FOB punched BM in the face while the children watched.\n"
+    "The parents have a volatile relationship."
+)
+NOTE_B = "Mother called 911 and took the kids to MGM's home on 4/2."
+
+
+def _sentence(note_id, note_text, index, text, labels, spans=(), split="train"):  # type: ignore[no-untyped-def]
+    from st_nlp.corpus.records import SentenceRecord
+
+    start = note_text.index(text)
+    return SentenceRecord.build(
+        id=f"{note_id}-s{index:02d}",
+        note_id=note_id,
+        text=text,
+        start=start,
+        end=start + len(text),
+        labels=list(labels),
+        spans=[
+            {"start": text.index(w), "end": text.index(w) + len(w), "subtype": sub}
+            for w, sub in spans
+        ],
+        annotator="adjudicated",
+        split=split,
+        register="home_visit",
+        source="note",
+    )
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path):  # type: ignore[no-untyped-def]
+    """A valid two-note corpus on disk: (folder, notes, sentences)."""
+    from st_nlp.corpus.jsonl import write_records
+    from st_nlp.corpus.records import NoteRecord
+
+    notes = [
+        NoteRecord(
+            note_id="n-1",
+            text=NOTE_A,
+            register="home_visit",
+            source="note",
+            split="train",
+            family={"perpetrator_gender": "male", "couple": "hetero"},
+            people=[{"name": "Ana Morales", "role": "survivor"}],
+        ),
+        NoteRecord(
+            note_id="n-2",
+            text=NOTE_B,
+            register="home_visit",
+            source="note",
+            split="test",
+            family={"perpetrator_gender": "female", "couple": "same_sex_female"},
+            people=[{"name": "Dana Lee", "role": "perpetrator"}],
+        ),
+    ]
+    sentences = [
+        _sentence("n-1", NOTE_A, 1, "CW met with BM at the home on 3/14/24.", ["behavioral_fact"]),
+        _sentence(
+            "n-1",
+            NOTE_A,
+            2,
+            "FOB punched BM in the face while the children watched.",
+            ["behavioral_fact", "perpetrator_pattern", "child_impact"],
+        ),
+        _sentence(
+            "n-1",
+            NOTE_A,
+            3,
+            "The parents have a volatile relationship.",
+            ["blaming_language"],
+            [("volatile relationship", "mutualizing")],
+        ),
+        _sentence(
+            "n-2",
+            NOTE_B,
+            1,
+            NOTE_B,
+            ["behavioral_fact", "survivor_protective_action"],
+            split="test",
+        ),
+    ]
+    write_records(tmp_path / "notes.jsonl", notes)
+    write_records(tmp_path / "sentences.jsonl", sentences)
+    return tmp_path, notes, sentences

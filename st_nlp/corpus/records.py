@@ -9,6 +9,7 @@ Models are strict (`extra="forbid"`) so that a misspelt field is an error, not a
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -28,6 +29,10 @@ Register = Literal[
     "supervisor_review",
     "safety_plan",
 ]
+# `register` is the corpus's name for a note's genre; pydantic warns that it shadows
+# `ABCMeta.register`, which these models never use.
+warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
+
 REGISTERS: tuple[str, ...] = Register.__args__  # type: ignore[attr-defined]
 
 

@@ -1,0 +1,1 @@
+"""Batch audits of note quality for supervisors."""

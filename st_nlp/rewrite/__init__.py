@@ -1,0 +1,1 @@
+"""Fact-based rewrite suggestions for blaming language and vague characterizations."""

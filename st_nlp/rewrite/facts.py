@@ -1,0 +1,82 @@
+"""The facts a rewrite must keep: names, dates, times, numbers and quoted words.
+
+A suggestion may restructure a sentence, but it may never drop or invent one of these. The
+checks here run on every suggestion before it is returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+_QUOTED = re.compile(r"[\"“]([^\"“”]{1,300})[\"”]|(?<![A-Za-z])['‘]([^'‘’]{2,200})['’](?![A-Za-z])")
+_NUMBERISH = re.compile(r"\d")
+_PLACEHOLDER = re.compile(r"\[[^\[\]]{1,160}\]")
+# Role shorthand and common capitalized words that are not names.
+_NOT_NAMES = frozenset(
+    "cw bm bf fob mob moc foc mgm mgf pgm pgf le cps dcfs ofp po dvpo mother father mom dad"
+    " mommy daddy ms mr mrs dr the a an he she they it i we on at in per child children"
+    " police officer officers judge court petitioner respondent caseworker worker".split()
+)
+
+
+@dataclass(frozen=True)
+class Facts:
+    names: tuple[str, ...]
+    numbers: tuple[str, ...]
+    quotes: tuple[str, ...]
+
+    def all(self) -> tuple[str, ...]:
+        return self.names + self.numbers + self.quotes
+
+
+def extract_facts(doc: Doc | object) -> Facts:
+    """Names (proper nouns), date/time/number tokens and quoted spans of a processed sentence."""
+    assert isinstance(doc, Doc)
+    names: list[str] = []
+    numbers: list[str] = []
+    for token in doc:
+        text = token.text
+        if _NUMBERISH.search(text):
+            numbers.append(text.rstrip(".,;:"))
+        elif (
+            token.pos_ == "PROPN"
+            and text[:1].isupper()
+            and text.lower().rstrip(".") not in _NOT_NAMES
+            and len(text) > 1
+            and not text.isupper()
+        ):
+            names.append(text)
+    quotes = [m.group(1) or m.group(2) for m in _QUOTED.finditer(doc.text)]
+    return Facts(tuple(dict.fromkeys(names)), tuple(dict.fromkeys(numbers)), tuple(quotes))
+
+
+def missing_facts(facts: Facts, suggestion: str) -> list[str]:
+    """Facts of the original that do not appear in the suggestion."""
+    return [fact for fact in facts.all() if fact and fact not in suggestion]
+
+
+def placeholders(text: str) -> list[str]:
+    """The bracketed prompts the writer still has to fill in."""
+    return _PLACEHOLDER.findall(text)
+
+
+def new_content_words(original: str, suggestion: str, note_text: str) -> list[str]:
+    """Content words of the suggestion that come neither from the note nor from a placeholder."""
+    outside = _PLACEHOLDER.sub(" ", suggestion)
+    known = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]+", original + " " + note_text)}
+    return [
+        w
+        for w in re.findall(r"[A-Za-z][A-Za-z'-]+", outside)
+        if w.lower() not in known and w.lower() not in FUNCTION_WORDS
+    ]
+
+
+FUNCTION_WORDS = frozenset(
+    "a an the and or but of to in on at by for with from as that this these those it its is was"
+    " were be been are has had have did do does not no who what when where how which their his"
+    " her him she he they them said told toward towards about after before during while then"
+    " also any each".split()
+)

@@ -1,0 +1,140 @@
+"""The public contract: `Reviewer` and the `classify` / `review` commands, on the bundled model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from st_nlp import Reviewer
+from st_nlp.cli.main import app
+from st_nlp.taxonomy import LABELS
+
+NOTE = (
+    "CW met with BM Ana Morales at the home on 3/14/24 at 10:30 a.m.\n"
+    "FOB Daniel Reyes grabbed BM by the throat on 3/9 while Luis (7) watched from the hallway.\n"
+    'Luis told CW, "Daddy squeezed Mommy\'s neck and I hid under my bed."\n'
+    "The parents have a volatile relationship and mother failed to protect the children.\n"
+    "BM called 911 and took the children to MGM's apartment that night.\n"
+    "Mother was assaulted on two prior occasions."
+)
+
+
+@pytest.fixture(scope="module")
+def reviewer() -> Reviewer:
+    return Reviewer.load()
+
+
+def test_reviewer_classify_returns_labels_and_scores_for_every_label(reviewer: Reviewer) -> None:
+    results = reviewer.classify(
+        ["FOB punched BM in the face on 3/9.", "The parents have a volatile relationship."]
+    )
+    assert len(results) == 2
+    for result in results:
+        assert set(result["scores"]) == {str(label) for label in LABELS}
+        assert all(0.0 <= p <= 1.0 for p in result["scores"].values())
+    assert "perpetrator_pattern" in results[0]["labels"]
+    assert "blaming_language" in results[1]["labels"]
+
+
+def test_reviewer_review_offsets_findings_and_quality(reviewer: Reviewer) -> None:
+    result = reviewer.review(NOTE)
+    data = result.to_dict()
+    assert len(data["sentences"]) == 6
+    for sentence in data["sentences"]:
+        assert NOTE[sentence["start"] : sentence["end"]] == sentence["text"]
+        for finding in sentence["findings"]:
+            assert set(finding) == {
+                "rule_id",
+                "label",
+                "subtype",
+                "start",
+                "end",
+                "message",
+                "severity",
+            }
+            assert sentence["start"] <= finding["start"] < finding["end"] <= sentence["end"]
+    flagged = {NOTE[f["start"] : f["end"]] for s in data["sentences"] for f in s["findings"]}
+    assert {"volatile relationship", "failed to protect", "was assaulted"} <= flagged
+    assert 0 <= data["quality"]["score"] <= 100
+    assert set(data["quality"]["components"]) == {
+        "perpetrator_pattern",
+        "perpetrator_harm_to_child",
+        "survivor_protective_efforts",
+        "child_impact",
+        "intersections",
+    }
+
+
+def test_reviewer_suggestions_keep_facts_and_use_note_parties(reviewer: Reviewer) -> None:
+    result = reviewer.review(NOTE).to_dict()
+    agentless = result["sentences"][-1]
+    assert agentless["suggestions"], "an agentless passive gets a suggestion"
+    suggestion = agentless["suggestions"][0]
+    assert set(suggestion) == {
+        "text",
+        "rationale",
+        "principle",
+        "placeholders",
+        "start",
+        "end",
+        "strategy",
+    }
+    assert "Daniel Reyes" in suggestion["text"] or "FOB" in suggestion["text"]
+    assert "was assaulted" not in suggestion["text"]
+
+
+def test_reviewer_empty_note_is_a_valid_empty_result(reviewer: Reviewer) -> None:
+    result = reviewer.review("   \n").to_dict()
+    assert result["sentences"] == []
+    assert result["quality"]["sentences"] == 0
+
+
+def test_reviewer_is_deterministic(reviewer: Reviewer) -> None:
+    assert reviewer.review(NOTE).to_dict() == reviewer.review(NOTE).to_dict()
+
+
+def test_cli_classify_writes_one_json_object_per_line_in_order(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "s.txt"
+    lines = ["FOB punched BM on 3/9.", "", "CW scheduled a visit for 4/2."]
+    source.write_text("\n".join(lines) + "\n")
+    result = cli.invoke(app, ["classify", str(source)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [row["text"] for row in rows] == lines
+    assert all(set(row) == {"text", "labels", "scores"} for row in rows)
+
+
+def test_cli_review_json_and_text(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "note.txt"
+    source.write_text(NOTE)
+    result = cli.invoke(app, ["review", str(source), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"sentences", "quality"}
+    result = cli.invoke(app, ["review", "-", "--format", "text"], input=NOTE)
+    assert result.exit_code == 0, result.output
+    assert "Documentation quality" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"CW met BM.\n\xff\xfe bad", "byte offset 11"),
+        (None, "no such file"),
+    ],
+)
+def test_cli_review_bad_input_names_the_problem(cli, tmp_path, content, message) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "note.txt"
+    if content is not None:
+        source.write_bytes(content)
+    result = cli.invoke(app, ["review", str(source)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "CW met BM" not in result.output
+
+
+def test_cli_review_empty_input_is_a_valid_empty_result(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli.invoke(app, ["review", "-", "--format", "json"], input="")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["sentences"] == []

@@ -1,0 +1,94 @@
+"""Blaming-language rules: each guideline decision rule has a regression case here."""
+
+from __future__ import annotations
+
+import pytest
+
+from st_nlp.rules.engine import BlamingRules, load_rule_file
+
+
+@pytest.fixture(scope="module")
+def rules(nlp):  # type: ignore[no-untyped-def]
+    return BlamingRules(nlp)
+
+
+def _found(nlp, rules, text: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(text[f.start : f.end], f.subtype) for f in rules.find(nlp(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "subtype"),
+    [
+        ("Mother failed to protect the children from FOB.", "failed to protect", "survivor_blame"),
+        ("BM continues to expose the children to DV.", "expose the children to", "survivor_blame"),
+        ("She keeps taking him back.", "keeps taking him back", "survivor_blame"),
+        ("Mother is in denial about the abuse.", "in denial", "pathologizing"),
+        ("BM lacks insight into the impact on the kids.", "lacks insight", "pathologizing"),
+        ("The parents have a volatile relationship.", "volatile relationship", "mutualizing"),
+        ("The couple was referred to couples counseling.", "couples counseling", "mutualizing"),
+        ("LE responded to a domestic dispute at the home.", "domestic dispute", "mutualizing"),
+        ("The argument got physical on Friday.", "argument got physical", "minimizing_excusing"),
+        ("Father has anger issues.", "anger issues", "minimizing_excusing"),
+        ("The children were not affected by the incident.", "not affected", "minimizing_excusing"),
+        ("Mother was assaulted on 3/9.", "was assaulted", "agentless"),
+        ("mom got punched in the kitchen", "got punched", "agentless"),
+    ],
+)
+def test_rules_flag_blaming_words_with_span_and_subtype(nlp, rules, text, words, subtype) -> None:  # type: ignore[no-untyped-def]
+    assert (words, subtype) in _found(nlp, rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Blaming words in a non-blaming sense.
+        "Mother allowed CW to enter the home.",
+        "The children were exposed to lead paint in the apartment.",
+        "There was a fight at school between two students.",
+        "Counsel made an argument about the custody schedule.",
+        # Reported speech and quotes: facts about the speaker, not the writer's language.
+        "FOB stated that BM provoked him.",
+        "Father said she 'provoked' him.",
+        'Mr. Hale told officers the argument "got physical" because she started it.',
+        # Passives with an agent, or about non-violent events.
+        "Ms. Lee was shoved by her wife, Dana Lee.",
+        "The children were enrolled at Pine Hill Elementary.",
+        "The referral was screened in on 3/3.",
+        # Facts about where the children were.
+        "The children were not present during the incident.",
+    ],
+)
+def test_rules_do_not_flag_classic_false_positives(nlp, rules, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _found(nlp, rules, text) == []
+
+
+def test_rules_file_has_unique_ids_messages_and_rationales() -> None:
+    rule_file = load_rule_file()
+    ids = [rule.id for rule in rule_file.rules]
+    assert len(ids) == len(set(ids))
+    for rule in rule_file.rules:
+        assert rule.message and rule.rationale and rule.principle
+    assert {rule.subtype for rule in rule_file.rules} == {
+        "survivor_blame",
+        "pathologizing",
+        "mutualizing",
+        "minimizing_excusing",
+        "agentless",
+    }
+
+
+def test_rules_file_rejects_unknown_keys(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "rules.yaml"
+    bad.write_text(
+        "version: 1\nrules:\n  - id: SB-X\n    subtype: survivor_blame\n    severity: high\n"
+        "    message: m\n    rationale: r\n    principle: p\n    patern: []\n"
+    )
+    with pytest.raises(ValueError, match="patern"):
+        load_rule_file(bad)
+
+
+def test_rules_findings_point_at_exact_offsets_in_the_note(nlp, rules) -> None:  # type: ignore[no-untyped-def]
+    text = "CW met BM on 3/2.\nThe parents have a volatile relationship."
+    findings = rules.find(nlp(text))
+    assert [text[f.start : f.end] for f in findings] == ["volatile relationship"]
+    assert findings[0].to_dict()["rule_id"] == "MU-RELATIONSHIP"
