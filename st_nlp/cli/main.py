@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from st_nlp import __version__
+from st_nlp.cli import audit as audit_commands
 from st_nlp.cli import data as data_commands
 from st_nlp.cli import model as model_commands
 from st_nlp.cli import review as review_commands
@@ -74,6 +75,7 @@ app.command()(review_commands.classify)
 app.command()(review_commands.review)
 app.command()(model_commands.train)
 app.command()(model_commands.evaluate)
+app.command()(audit_commands.audit)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
 
 from st_nlp.cli.inputs import STDIN, fail, read_text_input
@@ -86,10 +87,11 @@ def print_report(result: dict[str, Any]) -> None:
         console.print(tags)
         for finding in sentence["findings"]:
             console.print(
-                f"     [red]! {finding['subtype']}[/] ({finding['rule_id']}): {finding['message']}"
+                f"     [red]! {finding['subtype']}[/] ({finding['rule_id']}):"
+                f" {escape(finding['message'])}"
             )
         for suggestion in sentence.get("suggestions", []):
-            console.print(f"     [green]→ {suggestion['text']}[/]")
+            console.print(f"     [green]→ {escape(suggestion['text'])}[/]")
     quality = result["quality"]
     console.print()
     console.print(f"[bold]Documentation quality: {quality['score']:.0f}/100[/]")

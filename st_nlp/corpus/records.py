@@ -73,8 +73,13 @@ class Family(_Strict):
     dv_present: bool = True
 
     @property
-    def is_male_perpetrator_in_hetero_couple(self) -> bool:
-        return self.perpetrator_gender == "male" and self.couple == "hetero"
+    def known_perpetrator_not_man_in_hetero_couple(self) -> bool:
+        """True only when the perpetrator is known and is not a man harming a female partner.
+
+        Unknown genders or couple types never count, so the fairness share is conservative.
+        """
+        known = self.perpetrator_gender not in (None, "", "unknown")
+        return known and not (self.perpetrator_gender == "male" and self.couple == "hetero")
 
 
 class NoteRubric(_Strict):

@@ -72,7 +72,7 @@ def corpus_stats(data_dir: Path = DATA_DIR) -> CorpusStats:
         if Label.PERPETRATOR_PATTERN in sent.labels:
             stats.perpetrator_sentences += 1
             family = notes[sent.note_id].family
-            if family is not None and not family.is_male_perpetrator_in_hetero_couple:
+            if family is not None and family.known_perpetrator_not_man_in_hetero_couple:
                 stats.perpetrator_not_male_hetero += 1
     full = [per_note[n] for n, note in notes.items() if note.source == "note"]
     if full:

@@ -15,8 +15,18 @@ from spacy.tokens import Doc, Token
 
 HARM_LEMMAS = frozenset(
     "hit punch slap kick choke strangle push shove grab beat assault attack threaten strike"
-    " throw bite drag pin restrain smother stab burn break smash destroy monitor track follow"
-    " stalk isolate control take call text harass scream yell curse insult rape force".split()
+    " throw bite drag pin restrain smother stab burn smash monitor track stalk isolate"
+    " harass rape force squeeze".split()
+)
+PROTECTIVE_LEMMAS = frozenset(
+    "call flee leave file seek report escape hide move petition obtain contact".split()
+)
+PERSON_ROLES = frozenset(
+    "mother father mom dad bm bf fob mob wife husband partner girlfriend boyfriend stepmother"
+    " stepfather spouse fiance fiancee grandmother grandfather aunt uncle survivor victim".split()
+)
+CHILD_WORDS = frozenset(
+    "child children kid kids son daughter baby infant toddler boy girl siblings minor".split()
 )
 PRONOUNS = {"he": "him", "she": "her", "they": "them", "i": "me", "we": "us"}
 
@@ -37,6 +47,8 @@ def _mention(token: Token) -> str | None:
     """A readable mention for a subject/object token: 'Mr. Reed', 'FOB', 'Ana Morales'."""
     if token.pos_ == "PRON":
         return None
+    if token.pos_ != "PROPN" and token.lower_ not in PERSON_ROLES:
+        return None  # "her neck", "the door": not a person
     words = [
         t
         for t in token.subtree
@@ -60,7 +72,14 @@ def find_parties(doc: Doc, context: dict[str, Any] | None = None) -> Parties:
     actors: Counter[str] = Counter()
     targets: Counter[str] = Counter()
     for token in doc:
-        if token.lemma_.lower() not in HARM_LEMMAS or token.pos_ != "VERB":
+        if token.pos_ != "VERB":
+            continue
+        if token.lemma_.lower() not in HARM_LEMMAS:
+            if token.lemma_.lower() in PROTECTIVE_LEMMAS:
+                for subject in (c for c in token.children if c.dep_ == "nsubj"):
+                    mention = _mention(subject)
+                    if mention:
+                        targets[mention] += 1
             continue
         subjects = [c for c in token.children if c.dep_ == "nsubj"]
         objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
@@ -73,7 +92,7 @@ def find_parties(doc: Doc, context: dict[str, Any] | None = None) -> Parties:
                 actors[mention] += 1
         for obj in objects:
             mention = _mention(obj)
-            if mention:
+            if mention and obj.lower_ not in CHILD_WORDS:
                 targets[mention] += 1
     perpetrator = explicit.get("perpetrator") or (actors.most_common(1)[0][0] if actors else None)
     survivor = explicit.get("survivor") or next(

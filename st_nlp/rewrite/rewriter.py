@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 MAX_SUGGESTIONS = 3
 _CONTROL = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_CLAUSE_DEPS = frozenset({"ROOT", "conj", "ccomp", "advcl", "relcl", "xcomp", "parataxis"})
 SUBTYPE_ORDER = ("survivor_blame", "pathologizing", "mutualizing", "minimizing_excusing")
 
 
@@ -42,18 +41,32 @@ def needs_suggestion(labels: list[str]) -> bool:
 
 
 def _clause_of(token: Token, sentence: Span) -> Span:
-    """The clause around `token`: its clause head's subtree without coordinated clauses."""
-    head = token
-    while head.dep_ not in _CLAUSE_DEPS and head.head != head and head.head.i >= sentence.start:
-        head = head.head
-    if head.dep_ not in _CLAUSE_DEPS or head.pos_ not in {"VERB", "AUX"}:
-        head = sentence.root
-    end = head.right_edge.i + 1
-    for child in head.children:
-        if child.dep_ in {"conj", "cc"} and child.i > head.i:
-            end = min(end, child.left_edge.i)
-    start = max(head.left_edge.i, sentence.start)
-    end = min(max(end, head.i + 1), sentence.end)
+    """The coordinated clause of `sentence` that holds `token`.
+
+    Clauses are cut at the conjunction ("and", "but", ";") before each coordinated verb. Token
+    positions are used rather than subtrees because the small parser often attaches the second
+    clause's subject to the first clause ("... relationship and mother failed to ...").
+    """
+    cuts = []
+    for verb in sentence:
+        if verb.dep_ != "conj" or verb.pos_ not in {"VERB", "AUX"}:
+            continue
+        if verb.head.pos_ not in {"VERB", "AUX"}:
+            continue
+        for i in range(verb.i - 1, verb.head.i, -1):
+            candidate = sentence.doc[i]
+            if candidate.dep_ == "cc" or candidate.text in {";", "but"}:
+                cuts.append(i)
+                break
+    start, end = sentence.start, sentence.end
+    for cut in sorted(cuts):
+        if cut < token.i:
+            start = cut + 1
+        elif cut > token.i:
+            end = cut
+            break
+    while end > start + 1 and sentence.doc[end - 1].is_punct:
+        end -= 1  # the closing period or comma stays outside the clause
     return sentence.doc[start:end]
 
 
@@ -78,48 +91,55 @@ class FactBasedRewriter:
             sentence.suggestions = self._checked(drafts, span, sentence)
 
     def _drafts(self, sentence: SentenceResult, span: Span, parties: Parties) -> list[Draft]:
-        drafts: list[Draft] = []
+        """One draft that rewrites each finding's clause in place, or behavior prompts."""
         doc = span.doc
-        agentless = [f for f in sentence.findings if f.subtype == "agentless"]
-        others = sorted(
-            (f for f in sentence.findings if f.subtype != "agentless"),
+        replacements: list[tuple[int, int, Draft]] = []
+        findings = sorted(
+            sentence.findings,
             key=lambda f: SUBTYPE_ORDER.index(f.subtype) if f.subtype in SUBTYPE_ORDER else 9,
         )
-        for finding in agentless[:1]:
+        for finding in findings:
             found = doc.char_span(finding.start, finding.end, alignment_mode="expand")
-            verbs = [t for t in found or [] if t.tag_ == "VBN"]
-            if verbs:
-                draft = active_voice(span, verbs[0], parties)
-                if draft is not None:
-                    drafts.append(draft)
-        if others:
-            finding = others[0]
-            found = doc.char_span(finding.start, finding.end, alignment_mode="expand")
-            if found is not None:
+            if found is None:
+                continue
+            draft: Draft | None = None
+            if finding.subtype == "agentless":
+                verbs = [t for t in found if t.tag_ == "VBN"]
+                if verbs:
+                    clause = _clause_of(verbs[0], span)
+                    draft = active_voice(clause, verbs[0], parties)
+            else:
                 clause = _clause_of(found.root, span)
                 draft = pivot_to_perpetrator(
-                    clause, finding.subtype, self._parties_for(clause, finding.subtype, parties)
+                    clause,
+                    finding.subtype,
+                    self._parties_for(clause, finding.subtype, parties),
+                    finding.rule_id,
                 )
-                prefix = doc.text[span.start_char : clause.start_char]
-                suffix = doc.text[clause.end_char : span.end_char]
-                text = (
-                    prefix + draft.text[:1].lower() + draft.text[1:]
-                    if prefix.strip()
-                    else draft.text
-                )
-                text = (text + suffix).strip()
-                drafts.append(Draft(text, draft.strategy, draft.rationale, draft.principle))
-        if not drafts and Label.BLAMING_LANGUAGE in sentence.labels:
-            subtype = "survivor_blame"
-            drafts.append(pivot_to_perpetrator(span, subtype, parties))
-        if not drafts:
-            label = (
-                Label.PERPETRATOR_PATTERN
-                if Label.PERPETRATOR_PATTERN in sentence.labels
-                else Label.SURVIVOR_PROTECTIVE_ACTION
-            )
-            drafts.append(behavior_prompts(span, str(label)))
-        return drafts
+            if draft is None:
+                continue
+            start, end = clause.start_char, clause.end_char
+            if any(start < e and s < end for s, e, _ in replacements):
+                continue  # one rewrite per clause: the most blaming subtype decides
+            replacements.append((start, end, draft))
+        if replacements:
+            text = doc.text[span.start_char : span.end_char]
+            for start, end, draft in sorted(replacements, key=lambda r: r[0], reverse=True):
+                text = text[: start - span.start_char] + draft.text + text[end - span.start_char :]
+            first = min(replacements, key=lambda r: r[0])[2]
+            strategies = "+".join(dict.fromkeys(d.strategy for _, _, d in replacements))
+            text = text[:1].upper() + text[1:]
+            if not text.rstrip().endswith((".", "!", "?")):
+                text = text.rstrip() + "."
+            return [Draft(text, strategies, first.rationale, first.principle)]
+        if Label.BLAMING_LANGUAGE in sentence.labels:
+            return [pivot_to_perpetrator(span, "survivor_blame", parties)]
+        label = (
+            Label.PERPETRATOR_PATTERN
+            if Label.PERPETRATOR_PATTERN in sentence.labels
+            else Label.SURVIVOR_PROTECTIVE_ACTION
+        )
+        return [behavior_prompts(span, str(label))]
 
     @staticmethod
     def _parties_for(clause: Span, subtype: str, parties: Parties) -> Parties:

@@ -57,40 +57,32 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def active_voice(sentence: Span, verb: Token, parties: Parties) -> Draft | None:
-    """Rewrite an agentless passive of violence in the active voice with the actor."""
+def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
+    """The clause of an agentless passive of violence, in the active voice with the actor."""
     subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
     aux = [c for c in verb.children if c.dep_ == "auxpass"]
     if not subjects or not aux:
         return None
-    subject = subjects[0]
-    subject_span = sentence.doc[subject.left_edge.i : subject.right_edge.i + 1]
-    past = IRREGULAR_PAST.get(verb.lower_, verb.text)
-    doc = sentence.doc
-    before = doc[sentence.start : subject_span.start].text_with_ws
-    after_tokens = [
-        t
-        for t in doc[verb.i + 1 : sentence.end]
-        if not (t.dep_ in {"auxpass", "aux"} and t.head == verb)
-    ]
-    after = "".join(t.text_with_ws for t in after_tokens).rstrip()
-    patient = _object_form(subject_span.text)
-    first = subject_span[0]
-    if patient == subject_span.text and first.is_sent_start and first.lower_ in {"the", "a", "an"}:
+    doc = clause.doc
+    subject = doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1]
+    before = doc[clause.start : subject.start].text_with_ws if subject.start > clause.start else ""
+    patient = _object_form(subject.text)
+    if patient == subject.text and subject[0].lower_ in {"the", "a", "an", "her", "his", "their"}:
         patient = patient[:1].lower() + patient[1:]  # "The child" becomes "the child"
-    actor = parties.actor()
-    # Clauses between the subject and the verb ("Mother, who is 8 months pregnant, was hit")
-    middle = doc[subject_span.end : min(a.i for a in aux)].text.strip(" ,")
-    clause = f"{actor} {past} {patient}"
+    middle = doc[subject.end : min(a.i for a in aux)].text.strip(" ,")
+    after = "".join(
+        t.text_with_ws
+        for t in doc[verb.i + 1 : clause.end]
+        if not (t.dep_ in {"auxpass", "aux", "neg"} and t.head == verb)
+    ).rstrip()
+    past = IRREGULAR_PAST.get(verb.lower_, verb.text)
+    text = f"{before}{parties.actor()} {past} {patient}"
     if middle:
-        clause = f"{actor} {past} {patient} ({middle})"
-    text = before + clause
+        text += f" ({middle})"
     if after:
         text += after if after[0] in ".,;:!?" else " " + after
-    if not text.rstrip().endswith((".", "!", "?")):
-        text = text.rstrip() + "."
     return Draft(
-        text=_sentence_case(text.strip()),
+        text=text,
         strategy="active_voice",
         rationale=(
             "Names who used the violence: the passive voice with no actor hides the perpetrator."
@@ -138,6 +130,17 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
 }
 
 
+RULE_TEMPLATES: dict[str, tuple[str, str, str]] = {
+    "MI-CHILD-UNHARMED": (
+        "{subj} [what each child saw, heard or said about it, and any changes in sleep, school"
+        " or behavior]{mods}",
+        "Records the children's actual experience: children are harmed when they see, hear or"
+        " live with violence at home.",
+        "Critical component 4: adverse impact of the perpetrator's behavior on the child",
+    ),
+}
+
+
 def fact_modifiers(clause: Span) -> str:
     """Prepositional and temporal modifiers of the clause that carry facts ("on 3/9")."""
     root = clause.root
@@ -152,9 +155,11 @@ def fact_modifiers(clause: Span) -> str:
     return "".join(f" {text}" for text in kept)
 
 
-def pivot_to_perpetrator(clause: Span, subtype: str, parties: Parties) -> Draft:
+def pivot_to_perpetrator(
+    clause: Span, subtype: str, parties: Parties, rule_id: str | None = None
+) -> Draft:
     """Replace the clause carrying the finding with the subtype's fact-prompting template."""
-    template, rationale, principle = TEMPLATES[subtype]
+    template, rationale, principle = RULE_TEMPLATES.get(rule_id or "", TEMPLATES[subtype])
     subjects = [c for c in clause.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
     subject = (
         clause.doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1].text
@@ -164,7 +169,7 @@ def pivot_to_perpetrator(clause: Span, subtype: str, parties: Parties) -> Draft:
     text = template.format(
         perp=parties.actor(), surv=parties.target(), subj=subject, mods=fact_modifiers(clause)
     )
-    return Draft(_sentence_case(text), "pivot_to_perpetrator", rationale, principle)
+    return Draft(text, "pivot_to_perpetrator", rationale, principle)
 
 
 def behavior_prompts(sentence: Span, label: str) -> Draft:
