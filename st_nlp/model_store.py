@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,9 @@ def read_config(folder: Path) -> dict[str, Any]:
 
 
 def resolve_model_dir(path: str | Path | None) -> Path:
-    """The folder for a model name or path; `None` is the bundled default model."""
+    """The folder for a model name or path; `None` is `$ST_NLP_MODEL` or the bundled default."""
+    if path is None:
+        path = os.environ.get("ST_NLP_MODEL") or None
     if path is None:
         return REPO_MODELS_DIR / DEFAULT_MODEL
     candidate = Path(path)
