@@ -136,10 +136,11 @@ def test_audit_resumes_after_kill_without_loss_or_duplicates(tmp_path) -> None: 
     assert result.returncode == 0, result.stderr
     ids = [json.loads(line)["note_id"] for line in journal.read_text().splitlines()]
     assert sorted(ids) == sorted(n["note_id"] for n in NOTES)
-    finding_ids = [
-        json.loads(line)["note_id"] for line in (out / "findings.jsonl").read_text().splitlines()
+    keys = [
+        (row["note_id"], row["sentence_index"])
+        for row in map(json.loads, (out / "findings.jsonl").read_text().splitlines())
     ]
-    assert len(finding_ids) == len(set(finding_ids)), "no sentence findings counted twice"
+    assert len(keys) == len(set(keys)), "no sentence's findings counted twice"
 
 
 def test_cli_audit_bad_input_path(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
