@@ -1,0 +1,62 @@
+"""Model work in a separate process, so the web server's event loop never waits for it.
+
+spaCy and torch hold the GIL for long stretches; in the server's own process that would stall
+every request, health checks included. One worker process holds the `Reviewer`; request
+handlers (running in the thread pool) send it work and wait without holding the GIL.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+_REVIEWER: Any = None
+
+
+def _load(model: str | None) -> None:
+    global _REVIEWER
+    import torch
+
+    from st_nlp.reviewer import Reviewer
+
+    torch.set_num_threads(1)  # leave a core to the server on small machines
+    _REVIEWER = Reviewer.load(model)
+
+
+def _review(text: str, context: dict[str, Any] | None) -> dict[str, Any]:
+    result: dict[str, Any] = _REVIEWER.review(text, context).to_dict()
+    return result
+
+
+def _classify(sentences: list[str]) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = _REVIEWER.classify(sentences)
+    return results
+
+
+def _ping() -> bool:
+    return _REVIEWER is not None
+
+
+class ModelWorker:
+    """A one-process pool holding the reviewer; `review` and `classify` block until done."""
+
+    def __init__(self, model: str | None) -> None:
+        self.pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_load,
+            initargs=(model,),
+        )
+
+    def wait_ready(self) -> bool:
+        return bool(self.pool.submit(_ping).result())
+
+    def review(self, text: str, context: dict[str, Any] | None) -> dict[str, Any]:
+        return self.pool.submit(_review, text, context).result()
+
+    def classify(self, sentences: list[str]) -> list[dict[str, Any]]:
+        return self.pool.submit(_classify, sentences).result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
