@@ -20,9 +20,9 @@ run: setup
 
 ## The whole fast test suite, plus lint, type checks and corpus validation.
 test: setup
-	$(BIN)/ruff check st_nlp tests
-	$(BIN)/ruff format --check st_nlp tests
-	$(BIN)/mypy st_nlp
+	$(BIN)/ruff check st_nlp service tests
+	$(BIN)/ruff format --check st_nlp service tests
+	$(BIN)/mypy st_nlp service
 	$(BIN)/python -m pytest
 
 ## Everything, including slow tests (training, full evaluation).
@@ -30,11 +30,11 @@ test-all: setup
 	$(BIN)/python -m pytest -m ""
 
 lint: setup
-	$(BIN)/ruff check st_nlp tests
-	$(BIN)/ruff format --check st_nlp tests
+	$(BIN)/ruff check st_nlp service tests
+	$(BIN)/ruff format --check st_nlp service tests
 
 typecheck: setup
-	$(BIN)/mypy st_nlp
+	$(BIN)/mypy st_nlp service
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
