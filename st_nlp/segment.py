@@ -57,6 +57,7 @@ _TITLES = frozenset(
     )
 )
 # Shorthand that usually continues the sentence unless a capitalized word follows.
+_UNIT_ABBREVIATIONS = frozenset(("hrs.", "yrs.", "mos.", "wks."))
 _SOFT_ABBREVIATIONS = frozenset(
     t.lower() for t in ("y.o.", "D.O.B.", "DOB.", "hrs.", "yrs.", "mos.", "wks.", "a.m.", "p.m.")
 )
@@ -90,10 +91,7 @@ def sentence_hints(doc: Doc) -> Doc:
     lines = list(_lines(doc))
     for line_index, line in enumerate(lines):
         first = line[0]
-        if line_index == 0 or _starts_new_item(lines[line_index - 1], line):
-            first.is_sent_start = True
-        else:
-            first.is_sent_start = False
+        first.is_sent_start = line_index == 0 or _starts_new_item(lines[line_index - 1], line)
         _hint_within_line(line)
     return doc
 
@@ -122,18 +120,19 @@ def _blank_line_between(previous: list[Token], line: list[Token]) -> bool:
 
 
 def _starts_new_item(previous: list[Token], line: list[Token]) -> bool:
-    """A line break ends the sentence unless the previous line was hard-wrapped mid-sentence."""
+    """True when a line break ends the sentence, False for a hard-wrapped sentence."""
     if _blank_line_between(previous, line):
         return True
     first = line[0]
     if _BULLET.match(first.text) or first.text[:1].isupper() or first.text[:1].isdigit():
         return True
     last = previous[-1]
-    if last.text in {",", "(", "&"} or last.lower_ in _CONTINUATION_WORDS:
-        return False
     line_chars = previous[-1].idx + len(previous[-1].text) - previous[0].idx
-    # A long line that stops mid-phrase and a lowercase continuation: a hard-wrapped sentence.
-    return not (line_chars >= 60 and last.text[-1:].isalnum() and first.text[:1].islower())
+    if line_chars < 60 or last.text[-1:] in {".", "!", "?", ":", ";", '"', "”"}:
+        return True  # short lines are items; terminal punctuation ends the sentence
+    # Line breaks in case-management systems are almost always intentional; only a long line
+    # that stops on a comma or a function word is read as a hard-wrapped sentence.
+    return not (last.text in {",", "(", "&"} or last.lower_ in _CONTINUATION_WORDS)
 
 
 def _bullet_length(line: list[Token]) -> int:
@@ -164,15 +163,20 @@ def _hint_within_line(line: list[Token]) -> None:
             token.is_sent_start = True
         elif position <= bullet_end:
             token.is_sent_start = False
-        elif in_quote and token.text not in _OPEN_QUOTES:
+        elif in_quote:  # inside a quotation, including its closing mark
             token.is_sent_start = False
+        elif position == 1 and previous.text[:1].isalnum() and position - 1 != header_end:
+            token.is_sent_start = False  # never a one-word sentence at the start of a line
         elif previous.text in _CLOSE_QUOTES and token.text[:1].islower():
             token.is_sent_start = False
         elif previous.lower_ in _TITLES or _INITIAL.match(previous.text):
             token.is_sent_start = False
-        elif previous.lower_ in _SOFT_ABBREVIATIONS:
-            # "at 1530 hrs. LE responded" ends a sentence; "6 y.o. female" does not.
-            token.is_sent_start = token.text[:1].isupper() and token.lower_ not in _CALENDAR
+        elif previous.lower_ in _SOFT_ABBREVIATIONS and not token.text[:1].isupper():
+            token.is_sent_start = False  # "6 y.o. female", "10 a.m. on 3/2"
+        elif previous.lower_ in _UNIT_ABBREVIATIONS and token.lower_ not in _CALENDAR:
+            token.is_sent_start = True  # "at 1530 hrs. LE responded": a count ends the clause
+        # Before a capital after "a.m."/"p.m." ("at 9 p.m. FOB grabbed her" vs. "at 10 a.m.
+        # BM answered"), both readings occur; the parser decides.
         elif token.is_punct and token.text not in _OPEN_QUOTES and not _BULLET.match(token.text):
             # Closing punctuation and quotes stay with the sentence they close.
             token.is_sent_start = False
@@ -212,7 +216,7 @@ def sentence_spans(doc: Doc) -> list[Span]:
         if not tokens:
             continue
         span = doc[tokens[0].i : tokens[-1].i + 1]
-        if spans and all(t.is_punct and t.text not in _OPEN_QUOTES for t in span):
+        if spans and all(t.is_punct for t in span):
             # A stray closing quote or bracket belongs to the sentence before it.
             spans[-1] = doc[spans[-1].start : span.end]
             continue

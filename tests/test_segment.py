@@ -40,6 +40,19 @@ def _texts(text: str, nlp) -> list[str]:  # type: ignore[no-untyped-def]
             ['Child stated "Daddy broke the door. I was scared." per MGM.'],
         ),
         (
+            'She reported he told her on 3/9, "If you call anybody, you won\'t see the kids again."'
+            "\nBM called 911.",
+            [
+                "She reported he told her on 3/9, \"If you call anybody, you won't see the kids"
+                ' again."',
+                "BM called 911.",
+            ],
+        ),
+        (
+            "kids were dirty and hunter (6) had no socks on\nbm states they fight",
+            ["kids were dirty and hunter (6) had no socks on", "bm states they fight"],
+        ),
+        (
             "Safety Assessment: BM reports FOB threw a plate at her.",
             ["Safety Assessment:", "BM reports FOB threw a plate at her."],
         ),
