@@ -65,7 +65,8 @@ _INITIAL = re.compile(r"^[A-Z]\.$|^(?:[A-Z]\.){2,4}$")
 _BULLET = re.compile(r"^(?:[-*•·▪‣◦–—>]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])$")
 _HEADER_WORD = re.compile(r"^(?:[A-Z][A-Za-z'/&-]*|[0-9/.-]+|&|/|-|of|and|the|to|for|with)$")
 _CONTINUATION_WORDS = frozenset(
-    "and or but the a an to of with w/ at in on for by from as which who".split()
+    "and or but the a an to of with w/ at in on for by from as which who that because when if"
+    " while than into onto about".split()
 )
 _CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may"
