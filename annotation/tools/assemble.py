@@ -178,8 +178,9 @@ def disagreements(chunks: int) -> None:
 
 
 def _rubric(ra: dict[str, Any] | None, rb: dict[str, Any] | None, labels: list[list[str]]) -> dict[str, Any] | None:
-    if ra is None or rb is None:
+    if ra is None:
         return None
+    rb = rb or ra  # single-annotated note: pass A's rubric
     rating = (int(ra["quality_rating"]) + int(rb["quality_rating"])) / 2
     components = {}
     for component in Component:
@@ -220,10 +221,20 @@ def build() -> None:
 
     final, log, pass_records = [], [], {"a": [], "b": []}
     unresolved = 0
+    single = 0
     for row in index:
-        x, y = a[row["id"]], b[row["id"]]
+        if row["id"] not in a:
+            raise SystemExit(f"{row['id']} has no pass-A label")
+        x = a[row["id"]]
+        y = b.get(row["id"])
+        if y is None:
+            # Second pass not done yet: the sentence is single-annotated and marked as such.
+            y = x
+            single += 1
         merged = spans_agree(x["spans"], y["spans"]) if x["spans"] or y["spans"] else []
-        if x["labels"] == y["labels"] and merged is not None:
+        if row["id"] not in b:
+            labels, spans, annotator = x["labels"], x["spans"], "pass_a_only"
+        elif x["labels"] == y["labels"] and merged is not None:
             labels, spans, annotator = x["labels"], merged, "agreed"
         elif row["id"] in decisions:
             decision = decisions[row["id"]]
@@ -266,6 +277,8 @@ def build() -> None:
         }
         final.append(SentenceRecord.build(**common, labels=labels, spans=spans, annotator=annotator))
         for letter, labels_of in (("a", x), ("b", y)):
+            if letter == "b" and row["id"] not in b:
+                continue
             pass_records[letter].append(
                 SentenceRecord.build(
                     **common, labels=labels_of["labels"], spans=labels_of["spans"], annotator=f"pass_{letter}"
@@ -307,7 +320,10 @@ def build() -> None:
     write_records(DATA / "passes" / "pass_a.jsonl", pass_records["a"])
     write_records(DATA / "passes" / "pass_b.jsonl", pass_records["b"])
     write_records(DATA / "adjudication_log.jsonl", log)
-    print(f"wrote {len(note_records)} notes, {len(final)} sentences, {len(log)} adjudications")
+    print(
+        f"wrote {len(note_records)} notes, {len(final)} sentences, {len(log)} adjudications,"
+        f" {single} sentences single-annotated (no pass B yet)"
+    )
 
 
 def main() -> None:
