@@ -23,6 +23,7 @@ test: setup
 	$(BIN)/ruff check st_nlp service tests
 	$(BIN)/ruff format --check st_nlp service tests
 	$(BIN)/mypy st_nlp service
+	$(BIN)/st-nlp data validate
 	$(BIN)/python -m pytest
 
 ## Everything, including slow tests (training, full evaluation).

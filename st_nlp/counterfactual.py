@@ -43,9 +43,6 @@ _PAIRS = [
     ("girl", "boy"),
     ("girls", "boys"),
     ("mothers", "fathers"),
-    ("bm", "bf"),
-    ("mob", "fob"),
-    ("moc", "foc"),
     ("mgm", "mgf"),
     ("pgm", "pgf"),
 ]

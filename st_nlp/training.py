@@ -188,14 +188,8 @@ def train_default(
     )
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    from skops import io as skops_io
-
-    skops_io.dump(
-        {"features": tfidf.features, "estimators": tfidf.estimators}, out_dir / ARTIFACTS[0]
-    )
-    from safetensors.torch import save_file
-
-    save_file(minilm.trainable_state(), str(out_dir / ARTIFACTS[1]))
+    tfidf.save_artifact(out_dir / ARTIFACTS[0])
+    minilm.save_artifact(out_dir / ARTIFACTS[1])
     from st_nlp.classifiers.minilm import base_model_path
 
     corpus_hash = hashlib.sha256((data_dir / SENTENCES_FILE).read_bytes()).hexdigest()

@@ -205,9 +205,14 @@ def _component_from_labels(component: Component, labels: list[list[str]]) -> boo
 
 
 def build() -> None:
-    index = load_index()
     notes = load_notes()
     a, notes_a, _ = load_pass("a")
+    all_rows = load_index()
+    annotated_notes = {row["note_id"] for row in all_rows if row["id"] in a}
+    index = [row for row in all_rows if row["note_id"] in annotated_notes]
+    pending = {row["note_id"] for row in all_rows} - annotated_notes
+    if pending:
+        print(f"{len(pending)} notes have no pass-A labels yet and stay out of the corpus")
     b, notes_b, _ = load_pass("b")
     decisions: dict[str, dict[str, Any]] = {}
     for path in sorted((WORK / "adjudication").glob("decisions_*.jsonl")):

@@ -23,6 +23,7 @@ from torch import nn
 from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
 
 from st_nlp.classifiers.base import SentenceClassifier, register
+from st_nlp.classifiers.neutral import neutralize
 from st_nlp.model_store import ModelError, read_config, sha256_file, write_config
 from st_nlp.taxonomy import LABELS, Label
 
@@ -90,7 +91,11 @@ def _load_base() -> tuple[PreTrainedTokenizerBase, Any]:
 def _batches_by_length(
     texts: Sequence[str], tokenizer: PreTrainedTokenizerBase, batch_size: int
 ) -> Iterator[tuple[list[int], dict[str, torch.Tensor]]]:
-    """Batches of similar length (less padding), with the original positions."""
+    """Batches of similar length (less padding), with the original positions.
+
+    Texts are neutralized first (see `st_nlp.classifiers.neutral`): the model never sees gender.
+    """
+    texts = [neutralize(t) for t in texts]
     lengths = [len(t) for t in texts]
     order = sorted(range(len(texts)), key=lambda i: lengths[i])
     for start in range(0, len(order), batch_size):
@@ -217,9 +222,13 @@ class MiniLMClassifier:
             state[f"head.{key}"] = value.contiguous()
         return state
 
+    def save_artifact(self, path: Path) -> None:
+        """Write only the fine-tuned layers and the head (safetensors)."""
+        save_file(self.trainable_state(), str(path))
+
     def save(self, folder: Path, **extra: object) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        save_file(self.trainable_state(), str(folder / ARTIFACT))
+        self.save_artifact(folder / ARTIFACT)
         base = base_model_path() / "model.safetensors"
         write_config(
             folder,

@@ -10,6 +10,7 @@ Persisted with skops (no pickle): loading only accepts the scikit-learn types li
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from sklearn.pipeline import FeatureUnion
 from skops import io as skops_io
 
 from st_nlp.classifiers.base import SentenceClassifier, register
+from st_nlp.classifiers.neutral import neutralize
 from st_nlp.model_store import read_config, write_config
 from st_nlp.taxonomy import LABELS, Label
 
@@ -48,8 +50,8 @@ class TfidfSettings:
     c: float = 4.0
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
-    max_features_word: int = 40_000
-    max_features_char: int = 80_000
+    max_features_word: int = 20_000
+    max_features_char: int = 30_000
     calibration_folds: int = 3
     seed: int = 13
 
@@ -96,7 +98,11 @@ class TfidfClassifier:
                 ),
             ]
         )
-        matrix = features.fit_transform(list(texts))
+        matrix = features.fit_transform([neutralize(t) for t in texts])
+        for _, vectorizer in features.transformer_list:
+            # Only kept for introspection and can be huge; scikit-learn documents removing it.
+            if hasattr(vectorizer, "stop_words_"):
+                delattr(vectorizer, "stop_words_")
         estimators = []
         for column in range(targets.shape[1]):
             base = LogisticRegression(
@@ -112,16 +118,25 @@ class TfidfClassifier:
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(self.labels)))
-        matrix = self.features.transform(list(texts))
+        matrix = self.features.transform([neutralize(t) for t in texts])
         return np.column_stack([est.predict_proba(matrix)[:, 1] for est in self.estimators])
+
+    def save_artifact(self, path: Path) -> None:
+        """Write the fitted state with skops (no pickle), deflate-compressed (~4 MB)."""
+        skops_io.dump(
+            {"features": self.features, "estimators": self.estimators},
+            path,
+            compression=zipfile.ZIP_DEFLATED,
+            compresslevel=9,
+        )
 
     def save(self, folder: Path, **settings: object) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        skops_io.dump({"features": self.features, "estimators": self.estimators}, folder / ARTIFACT)
+        self.save_artifact(folder / ARTIFACT)
         write_config(folder, ARCHITECTURE, [ARTIFACT], **settings)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return self.features.transform(list(texts))
+        return self.features.transform([neutralize(t) for t in texts])
 
 
 @register(ARCHITECTURE)
