@@ -26,7 +26,14 @@ def test_neutralize_makes_gender_swaps_invisible(nlp, sentence: str) -> None:  #
 
 def test_neutralize_keeps_everything_else() -> None:
     text = "On 3/9 FOB Daniel Reyes punched BM in the kitchen."
-    assert neutralize(text) == "On 3/9 parent Daniel Reyes punched parent in the kitchen."
+    assert neutralize(text) == "On 3/9 parent Name Name punched parent in the kitchen."
+
+
+def test_neutralize_makes_name_swaps_invisible() -> None:
+    text = "Keisha Price told CW that Darnell took Keisha's car keys on 3/2."
+    swapped = swap_names(text, ["Keisha Price", "Darnell Price"])
+    assert swapped != text
+    assert neutralize(swapped) == neutralize(text)
 
 
 def test_swap_gender_uses_the_tagger_for_her(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -66,11 +66,11 @@ def test_reviewer_review_offsets_findings_and_quality(reviewer: Reviewer) -> Non
     }
 
 
-def test_reviewer_suggestions_keep_facts_and_use_note_parties(reviewer: Reviewer) -> None:
+def test_reviewer_suggestions_name_the_perpetrator_and_ask_for_facts(reviewer: Reviewer) -> None:
     result = reviewer.review(NOTE).to_dict()
-    agentless = result["sentences"][-1]
-    assert agentless["suggestions"], "an agentless passive gets a suggestion"
-    suggestion = agentless["suggestions"][0]
+    mutual = result["sentences"][3]
+    assert mutual["suggestions"], "a mutualizing, survivor-blaming sentence gets a suggestion"
+    suggestion = mutual["suggestions"][0]
     assert set(suggestion) == {
         "text",
         "rationale",
@@ -80,8 +80,26 @@ def test_reviewer_suggestions_keep_facts_and_use_note_parties(reviewer: Reviewer
         "end",
         "strategy",
     }
-    assert "Daniel Reyes" in suggestion["text"] or "FOB" in suggestion["text"]
-    assert "was assaulted" not in suggestion["text"]
+    assert "FOB Daniel Reyes" in suggestion["text"]  # the note's own names, not placeholders
+    assert "volatile relationship" not in suggestion["text"]
+    assert suggestion["placeholders"]
+    assert all(p in suggestion["text"] for p in suggestion["placeholders"])
+    assert (suggestion["start"], suggestion["end"]) == (mutual["start"], mutual["end"])
+    for sentence in result["sentences"]:
+        for item in sentence["suggestions"]:  # every returned suggestion passed the checks
+            assert not reviewer.rules.find(reviewer.nlp(item["text"]))
+
+
+def test_reviewer_agentless_rewrite_names_the_actor(reviewer: Reviewer) -> None:
+    from st_nlp.rewrite.parties import find_parties
+
+    doc = reviewer.nlp(NOTE)
+    sentence = reviewer.review(NOTE).sentences[-1]
+    span = doc.char_span(sentence.start, sentence.end)
+    assert span is not None
+    drafts = reviewer.rewriter._drafts(sentence, span, find_parties(doc))  # type: ignore[union-attr]
+    assert drafts[0].strategy == "active_voice"
+    assert drafts[0].text == "FOB Daniel Reyes assaulted Mother on two prior occasions."
 
 
 def test_reviewer_empty_note_is_a_valid_empty_result(reviewer: Reviewer) -> None:
