@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from st_nlp.reviewer import Reviewer, SentenceResult
 
 MAX_SUGGESTIONS = 3
+_PLACEHOLDER = re.compile(r"\[[^\[\]]*\]")
 _CONTROL = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 SUBTYPE_ORDER = ("survivor_blame", "pathologizing", "mutualizing", "minimizing_excusing")
 
@@ -182,10 +183,13 @@ class FactBasedRewriter:
         return accepted
 
     def _still_blaming(self, text: str) -> bool:
+        """Rules on the whole suggestion; the classifier on its own words, with the bracketed
+        prompts (our questions to the writer, not the writer's language) left blank."""
         reviewer = self.reviewer
         doc = reviewer.nlp(text)
         if reviewer.rules.find(doc):
             return True
         blaming = LABELS.index(Label.BLAMING_LANGUAGE)
-        score = reviewer.classifier.predict_proba([text])[0, blaming]
+        own_words = _PLACEHOLDER.sub("[...]", text)
+        score = reviewer.classifier.predict_proba([own_words])[0, blaming]
         return bool(score >= reviewer.thresholds[blaming])
