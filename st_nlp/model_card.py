@@ -66,7 +66,10 @@ def targets_table(metrics: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
-def render_model_card(name: str, config: dict[str, Any], metrics: dict[str, Any]) -> str:
+def render_model_card(
+    name: str, config: dict[str, Any], metrics: dict[str, Any], annotation: dict[str, int]
+) -> str:
+    """The card's Markdown. `annotation` counts corpus sentences by how they were labeled."""
     training = config.get("training", {})
     members = metrics.get("members", {})
     member_rows = "\n".join(
@@ -79,6 +82,12 @@ def render_model_card(name: str, config: dict[str, Any], metrics: dict[str, Any]
     )
     quality = metrics.get("note_quality", {})
     rho = quality.get("spearman_rho")
+    total = sum(annotation.values()) or 1
+    double = annotation.get("agreed", 0) + annotation.get("adjudicated", 0)
+    status = (
+        f"{double} of {total} sentences ({double / total:.0%}) are double-annotated and"
+        f" adjudicated; {annotation.get('pass_a_only', 0)} carry a single annotation pass so far."
+    )
     return f"""# Model card: `{name}` ({config["architecture"]})
 
 ## Intended use
@@ -97,14 +106,16 @@ whether abuse happened, and must not be used to make decisions about families.
   head; only those tensors are stored (safetensors), the base weights are verified by SHA-256.
 - Per label: member weight, Platt calibration and decision threshold chosen on the dev split;
   a blaming-language rule hit lifts the blaming score to the threshold when dev shows it helps
-  (rule floor: {config.get("rule_floor")}).
+  (rule floor: {float(config.get("rule_floor", 0)):.2f}).
+- Both members read a gender- and name-blind view of each sentence (mother/father, he/she,
+  Mr./Ms. and person names are neutralized), so labels follow behavior, not who it is.
 - Trained with seed {training.get("seed")} on {training.get("train_sentences")} sentences
   (dev {training.get("dev_sentences")}) in {training.get("training_seconds")} s on CPU.
 
 ## Data
-The synthetic, double-annotated st-nlp corpus (`annotation/`, see `annotation/DATASHEET.md`).
-All notes are invented; none comes from a real case. Splits are by note, with no near-duplicate
-sentence across splits.
+The synthetic st-nlp corpus (`annotation/`, see `annotation/DATASHEET.md`). All notes are
+invented; none comes from a real case. Splits are by note, with no near-duplicate sentence
+across splits. Annotation status: {status}
 
 ## Metrics ({metrics["split"]} split, {metrics["sentences"]} sentences)
 Reproduce: `st-nlp evaluate --model {name} --split {metrics["split"]}`.

@@ -39,6 +39,20 @@ def train(
     typer.echo(f"trained model written to {out}; now run: st-nlp evaluate --model {out}")
 
 
+def annotation_counts(data_dir: Path) -> dict[str, int]:
+    """Corpus sentences by annotator field (agreed, adjudicated, pass_a_only, ...)."""
+    from collections import Counter
+
+    from st_nlp.corpus.jsonl import read_records
+    from st_nlp.corpus.paths import SENTENCES_FILE
+    from st_nlp.corpus.records import SentenceRecord
+
+    counts: Counter[str] = Counter(
+        record.annotator for _, record in read_records(data_dir / SENTENCES_FILE, SentenceRecord)
+    )
+    return dict(counts)
+
+
 def evaluate(
     model: str | None = typer.Option(None, "--model", "-m", help="Model folder or name."),
     data_dir: Path = typer.Option(DATA_DIR, "--data-dir", help="Corpus folder."),
@@ -61,7 +75,9 @@ def evaluate(
         raise fail(str(error)) from None
     if write:
         (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-        card = render_model_card(folder.name, read_config(folder), metrics)
+        card = render_model_card(
+            folder.name, read_config(folder), metrics, annotation_counts(data_dir)
+        )
         (folder / "MODEL_CARD.md").write_text(card)
     Console().print(targets_table(metrics))
     typer.echo(json.dumps({k: metrics[k] for k in ("macro_f1_core", "macro_f1_all", "ece_mean")}))
