@@ -10,9 +10,9 @@ form field, or the per-key base URL `/lt/{key}/v2/...` for clients that can send
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 
 from service.app import record_access
 from service.deps import ANONYMOUS, anonymous_allowed, authenticate, bearer_key, get_reviewer
@@ -195,9 +195,7 @@ def _principal_for(request: Request, key: str | None) -> Principal:
     return principal
 
 
-@router.post("/v2/check", responses=ERRORS)
-def check(
-    request: Request,
+def check_form(
     text: str | None = Form(None),
     data: str | None = Form(None),
     language: str = Form("auto"),
@@ -207,27 +205,31 @@ def check(
     apiKey: str | None = Form(None),
     username: str | None = Form(None),
 ) -> dict[str, Any]:
+    """LanguageTool's form fields, with its own names."""
+    return {
+        "text": text,
+        "data": data,
+        "language": language,
+        "enabledOnly": enabledOnly,
+        "enabledRules": enabledRules,
+        "disabledRules": disabledRules,
+        "apiKey": apiKey,
+    }
+
+
+CheckForm = Annotated[dict[str, Any], Depends(check_form)]
+
+
+@router.post("/v2/check", responses=ERRORS)
+def check(request: Request, form: CheckForm) -> dict[str, Any]:
     """LanguageTool-compatible check (form fields as in LanguageTool's HTTP API)."""
-    principal = _principal_for(request, apiKey)
-    return _check(request, principal, locals())
+    return _check(request, _principal_for(request, form["apiKey"]), form)
 
 
 @router.post("/lt/{key}/v2/check", responses=ERRORS)
-def check_with_key_url(
-    key: str,
-    request: Request,
-    text: str | None = Form(None),
-    data: str | None = Form(None),
-    language: str = Form("auto"),
-    enabledOnly: str | None = Form(None),
-    enabledRules: str | None = Form(None),
-    disabledRules: str | None = Form(None),
-    apiKey: str | None = Form(None),
-    username: str | None = Form(None),
-) -> dict[str, Any]:
+def check_with_key_url(key: str, request: Request, form: CheckForm) -> dict[str, Any]:
     """The same check with the key in the base URL, for editors that can only set a URL."""
-    principal = _principal_for(request, key)
-    return _check(request, principal, locals())
+    return _check(request, _principal_for(request, key), form)
 
 
 @router.get("/v2/languages")

@@ -18,7 +18,6 @@ no note is lost or counted twice.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from st_nlp.audit.reader import AuditNote, InputError, count_rows, read_notes
+from st_nlp.model_store import sha256_file
 from st_nlp.reviewer import Reviewer, ReviewResult
 
 NOTES = "notes.jsonl"
@@ -49,14 +49,6 @@ class AuditSummary:
     out_dir: Path
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _complete_lines(path: Path) -> Iterator[dict[str, Any]]:
     """Parsed complete lines of a journal; a torn last line (kill -9) is cut off the file."""
     if not path.exists():
@@ -76,7 +68,7 @@ def _prepare(input_path: Path, out_dir: Path, model_id: str) -> set[str]:
     """Check or write the state file; return the note ids already finished."""
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = out_dir / STATE
-    state = {"input_sha256": file_sha256(input_path), "model": model_id}
+    state = {"input_sha256": sha256_file(input_path), "model": model_id}
     if state_path.exists():
         previous = json.loads(state_path.read_text())
         if previous != state:
