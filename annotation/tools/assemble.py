@@ -208,11 +208,15 @@ def build() -> None:
     notes = load_notes()
     a, notes_a, _ = load_pass("a")
     all_rows = load_index()
-    annotated_notes = {row["note_id"] for row in all_rows if row["id"] in a}
+    by_note_all: dict[str, list[str]] = defaultdict(list)
+    for row in all_rows:
+        by_note_all[row["note_id"]].append(row["id"])
+    # A note enters the corpus once pass A has labeled every one of its sentences.
+    annotated_notes = {n for n, ids in by_note_all.items() if all(i in a for i in ids)}
     index = [row for row in all_rows if row["note_id"] in annotated_notes]
     pending = {row["note_id"] for row in all_rows} - annotated_notes
     if pending:
-        print(f"{len(pending)} notes have no pass-A labels yet and stay out of the corpus")
+        print(f"{len(pending)} notes are not fully labeled in pass A yet and stay out of the corpus")
     b, notes_b, _ = load_pass("b")
     decisions: dict[str, dict[str, Any]] = {}
     for path in sorted((WORK / "adjudication").glob("decisions_*.jsonl")):

@@ -1,13 +1,13 @@
 """Assigning train/dev/test splits by note, never by sentence, with no near-duplicate leakage.
 
 Notes that share a near-duplicate sentence are grouped (union-find) and a whole group goes to
-one split. Groups are shuffled with a fixed seed and filled into the splits by sentence count,
-separately for each register and source, so every split sees every register.
+one split, chosen by a seeded hash of the group's first note id: about 70/15/15 by note, and
+stable as the corpus grows.
 """
 
 from __future__ import annotations
 
-import random
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -50,21 +50,18 @@ def assign_splits(
     for note_id in note_ids:
         members[groups.find(note_id)].append(note_id)
 
-    by_stratum: dict[str, list[str]] = defaultdict(list)
-    for root, notes in members.items():
-        by_stratum[strata[notes[0]]].append(root)
-    rng = random.Random(seed)
+    # Each group's split comes from a hash of its first note id: stable as the corpus grows
+    # (adding notes never moves an existing note between train, dev and test).
+    cumulative = []
+    total = 0.0
+    for split, share in shares.items():
+        total += share
+        cumulative.append((total, split))
     assignment: dict[str, str] = {}
-    for stratum in sorted(by_stratum):
-        roots = sorted(by_stratum[stratum])
-        rng.shuffle(roots)
-        total = sum(len(sentences_by_note[n]) for r in roots for n in members[r])
-        filled = dict.fromkeys(shares, 0)
-        for root in roots:
-            size = sum(len(sentences_by_note[n]) for n in members[root])
-            # Put the group where the split is furthest below its target share.
-            split = min(shares, key=lambda s: (filled[s] - shares[s] * total) / max(total, 1))
-            filled[split] += size
-            for note_id in members[root]:
-                assignment[note_id] = split
+    for root, notes in members.items():
+        digest = hashlib.sha256(f"{seed}:{strata[notes[0]]}:{root}".encode()).digest()
+        point = int.from_bytes(digest[:8], "big") / 2**64 * total
+        split = next(name for bound, name in cumulative if point < bound)
+        for note_id in notes:
+            assignment[note_id] = split
     return assignment

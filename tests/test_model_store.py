@@ -1,0 +1,51 @@
+"""Shipping the model: size budgets, checksums and the label set are enforced on load."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from st_nlp.classifiers.ensemble import ARTIFACTS
+from st_nlp.model_store import REPO_MODELS_DIR, ModelError, read_config
+
+DEFAULT = REPO_MODELS_DIR / "default"
+BUDGETS = {"tfidf_logreg.skops": 5_000_000, "minilm_head.safetensors": 30_000_000}
+
+
+@pytest.mark.parametrize("artifact", ARTIFACTS)
+def test_model_artifacts_stay_within_their_size_budget(artifact: str) -> None:
+    assert (DEFAULT / artifact).stat().st_size <= BUDGETS[artifact]
+
+
+def test_model_default_folder_verifies(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    config = read_config(DEFAULT)
+    assert config["architecture"] == "ensemble.v1"
+    assert set(config["artifacts"]) == set(ARTIFACTS)
+
+
+def test_model_load_refuses_a_modified_artifact(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "m"
+    shutil.copytree(DEFAULT, folder)
+    with (folder / "minilm_head.safetensors").open("ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelError, match="checksum mismatch"):
+        read_config(folder)
+
+
+def test_model_load_refuses_another_label_set(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "m"
+    shutil.copytree(DEFAULT, folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["labels"] = [*config["labels"][:-1], "risk"]
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelError, match="label set"):
+        read_config(folder)
+
+
+def test_model_load_names_a_missing_folder() -> None:
+    from st_nlp.model_store import resolve_model_dir
+
+    with pytest.raises(ModelError, match="no model folder"):
+        resolve_model_dir("no-such-model")
