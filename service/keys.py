@@ -10,7 +10,6 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -90,7 +89,3 @@ def revoke_key(session: Session, key_id: str) -> bool:
     row.revoked_at = utcnow()
     session.commit()
     return True
-
-
-def created(row: ApiKey) -> datetime:
-    return row.created_at

@@ -49,3 +49,21 @@ def test_model_load_names_a_missing_folder() -> None:
 
     with pytest.raises(ModelError, match="no model folder"):
         resolve_model_dir("no-such-model")
+
+
+def test_model_registry_and_dict_scores() -> None:
+    from st_nlp.classifiers.base import get_loader, registered, scores_as_dicts
+
+    assert registered() == ["ensemble.v1", "minilm_head.v1", "tfidf_logreg.v1"]
+    with pytest.raises(ValueError, match=r"registered: ensemble\.v1"):
+        get_loader("bert.v9")
+    classifier = get_loader("ensemble.v1")(DEFAULT)
+    scores = scores_as_dicts(classifier, ["FOB punched BM on 3/9."])
+    assert list(scores[0]) == [
+        "behavioral_fact",
+        "perpetrator_pattern",
+        "survivor_protective_action",
+        "blaming_language",
+        "child_impact",
+    ]
+    assert scores_as_dicts(classifier, []) == []

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -140,9 +139,6 @@ class TfidfClassifier:
         folder.mkdir(parents=True, exist_ok=True)
         self.save_artifact(folder / ARTIFACT)
         write_config(folder, ARCHITECTURE, [ARTIFACT], **settings)
-
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return self.features.transform([neutralize(t) for t in texts])
 
 
 @register(ARCHITECTURE)
