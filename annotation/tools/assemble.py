@@ -2,7 +2,7 @@
 
 Steps (run in order; each is reproducible from the files it reads):
 
-  python annotation/tools/assemble.py disagreements --chunks 2
+  python annotation/tools/assemble.py disagreements --chunks 2 [--notes 'nm-.*' --name nm_]
       Normalizes both passes (span texts -> offsets), writes `work/passes/pass_{a,b}.jsonl`,
       and cuts adjudication tasks for every sentence where the passes differ
       (`work/adjudication/tasks_NN.md`, annotators shown only as "Annotator 1/2").
@@ -139,42 +139,68 @@ def spans_agree(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[dict[s
     return merged
 
 
-def disagreements(chunks: int) -> None:
+def disagreements(chunks: int, notes_pattern: str, name: str) -> None:
+    """Cut adjudication tasks for sentences labeled by both passes whose labels differ.
+
+    Only notes whose every sentence has both passes are considered, so adjudication can run in
+    rounds while other passes are still under way; `--notes` narrows the round further and
+    `--name` keeps each round's task (and decision) files apart. Sentences that already have a
+    decision in any `decisions_*.jsonl` are skipped.
+    """
     index = load_index()
     notes = load_notes()
     a, _, problems_a = load_pass("a")
     b, _, problems_b = load_pass("b")
     for problem in problems_a + problems_b:
         print("warning:", problem)
-    missing = [row["id"] for row in index if row["id"] not in a or row["id"] not in b]
-    if missing:
-        raise SystemExit(f"{len(missing)} sentences lack a label in one pass, e.g. {missing[:5]}")
-    items = []
+    pattern = re.compile(notes_pattern)
+    by_note: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in index:
+        by_note[row["note_id"]].append(row)
+    complete = {
+        nid
+        for nid, rows in by_note.items()
+        if pattern.fullmatch(nid) and all(r["id"] in a and r["id"] in b for r in rows)
+    }
+    decided: set[str] = set()
+    for path in sorted((WORK / "adjudication").glob("decisions_*.jsonl")):
+        decided |= {row["id"] for row in _jsonl(path)}
+    items = []
+    considered = 0
+    for row in index:
+        if row["note_id"] not in complete:
+            continue
+        considered += 1
         x, y = a[row["id"]], b[row["id"]]
         if x["labels"] == y["labels"] and (
             not x["spans"] and not y["spans"] or spans_agree(x["spans"], y["spans"]) is not None
         ):
             continue
-        items.append((row, x, y))
+        if row["id"] not in decided:
+            items.append((row, x, y))
     folder = WORK / "adjudication"
     folder.mkdir(exist_ok=True)
-    per_chunk = -(-len(items) // chunks)
+    per_chunk = max(1, -(-len(items) // chunks))
     for number in range(chunks):
         part = items[number * per_chunk : (number + 1) * per_chunk]
-        with (folder / f"tasks_{number + 1:02d}.md").open("w", encoding="utf-8") as out:
+        if not part:
+            continue
+        with (folder / f"tasks_{name}{number + 1:02d}.md").open("w", encoding="utf-8") as out:
             for row, x, y in part:
                 note = notes[row["note_id"]]
                 out.write(f"\n=== [{row['id']}] ===\n")
                 if note["source"] == "note":
                     out.write(f"note {row['note_id']} ({note['register']}):\n{note['text']}\n---\n")
                 out.write(f"SENTENCE: {row['text']}\n")
-                for name, labels in (("Annotator 1", x), ("Annotator 2", y)):
+                for label, labels in (("Annotator 1", x), ("Annotator 2", y)):
                     spans = [
                         f"{row['text'][s['start']:s['end']]!r}:{s['subtype']}" for s in labels["spans"]
                     ]
-                    out.write(f"{name}: labels={labels['labels']} spans={spans}\n")
-    print(f"{len(index)} sentences; {len(items)} disagreements in {chunks} task files")
+                    out.write(f"{label}: labels={labels['labels']} spans={spans}\n")
+    print(
+        f"{len(complete)} notes/items with both passes, {considered} sentences;"
+        f" {len(items)} undecided disagreements in task files tasks_{name}NN.md"
+    )
 
 
 def _rubric(ra: dict[str, Any] | None, rb: dict[str, Any] | None, labels: list[list[str]]) -> dict[str, Any] | None:
@@ -340,10 +366,12 @@ def main() -> None:
     sub = parser.add_subparsers(dest="step", required=True)
     dis = sub.add_parser("disagreements")
     dis.add_argument("--chunks", type=int, default=2)
+    dis.add_argument("--notes", default=".*", help="regular expression on note ids")
+    dis.add_argument("--name", default="", help="round name, e.g. nm_ (task files tasks_<name>NN.md)")
     sub.add_parser("build")
     args = parser.parse_args()
     if args.step == "disagreements":
-        disagreements(args.chunks)
+        disagreements(args.chunks, args.notes, args.name)
     else:
         build()
 
