@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from threading import Lock
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,15 +36,27 @@ Send = Callable[[Message], Awaitable[None]]
 
 
 class BodyLimitMiddleware:
-    """Rejects bodies larger than the limit with 413, counting the bytes actually received."""
+    """Rejects bodies larger than the limit with 413, counting the bytes actually received.
 
-    def __init__(self, app: Any, limit: int) -> None:
+    Ordinary requests are read whole (they are small) and replayed to the app. Uploads to
+    `upload_paths` stream through a counting `receive` with their own, larger limit, so a large
+    audit file is never held in memory.
+    """
+
+    def __init__(
+        self, app: Any, limit: int, upload_limit: int = 0, upload_paths: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.upload_limit = upload_limit
+        self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if scope["method"] == "POST" and scope["path"] in self.upload_paths:
+            await self._stream(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0
@@ -74,6 +86,22 @@ class BodyLimitMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _stream(self, scope: Scope, receive: Receive, send: Send) -> None:
+        size = 0
+
+        async def counting() -> Message:
+            nonlocal size
+            message = await receive()
+            size += len(message.get("body", b""))
+            if size > self.upload_limit:
+                # FastAPI re-raises an HTTPException met while reading the body: a clean 413.
+                raise HTTPException(
+                    status_code=413, detail=f"upload larger than {self.upload_limit} bytes"
+                )
+            return message
+
+        await self.app(scope, counting, send)
 
 
 class RateLimiter:
@@ -116,7 +144,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         worker = ModelWorker(settings.model)
         await anyio.to_thread.run_sync(worker.wait_ready)
         app.state.reviewer = worker
+        audit_worker.start()
         yield
+        audit_worker.close()
         worker.close()
 
     app = FastAPI(
@@ -133,7 +163,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.sqlalchemy_url)
     app.state.sessions = make_sessionmaker(engine)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
-    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=settings.max_body_bytes,
+        upload_limit=settings.max_upload_bytes,
+        upload_paths=("/v1/audits",),
+    )
+    from service.audit_worker import AuditWorker
+
+    audit_worker = AuditWorker(
+        app.state.sessions,
+        settings.data_dir,
+        settings.sqlalchemy_url,
+        settings.model,
+        settings.audit_retention_days,
+        settings.job_poll_seconds,
+    )
+    app.state.audit_worker = audit_worker
 
     @app.middleware("http")
     async def request_context(request: Request, call_next: Any) -> Any:
@@ -192,11 +238,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             headers=headers,
         )
 
-    from service.routes import check, meta, review
+    from service.routes import audits, check, meta, review
 
     app.include_router(meta.router)
     app.include_router(review.router)
     app.include_router(check.router)
+    app.include_router(audits.router)
     return app
 
 

@@ -1,10 +1,10 @@
-"""Persistence with SQLAlchemy: API keys (hashed) and the append-only access log."""
+"""Persistence with SQLAlchemy: API keys (hashed), audit jobs and the append-only access log."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, String, create_engine
+from sqlalchemy import DateTime, Integer, String, UniqueConstraint, create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -44,8 +44,41 @@ class AccessLogEntry(Base):
     status: Mapped[int] = mapped_column(Integer)
 
 
+class AuditJob(Base):
+    """A batch audit submitted over HTTP. Holds counts and states, never note text.
+
+    The uploaded file and the outputs live in the job's folder under the data directory, and
+    are deleted (state `purged`) once the retention period after the job ended has passed.
+    """
+
+    __tablename__ = "audit_jobs"
+    __table_args__ = (UniqueConstraint("key_id", "idempotency_key", name="uq_job_idempotency"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    unit: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    input_format: Mapped[str] = mapped_column(String(8))
+    input_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    processed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    total_rows: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    sentences: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    failure: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 def make_engine(url: str) -> Engine:
-    connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
+    # Audit workers write progress from another process: wait for SQLite's lock, don't fail.
+    connect_args: dict[str, object] = (
+        {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}
+    )
     engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
     Base.metadata.create_all(engine)
     return engine

@@ -22,6 +22,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, description="Largest request body (413 above).")
     max_note_chars: int = Field(100_000, description="Longest note text (422 above).")
     max_sentences: int = Field(500, description="Most sentences per classify request.")
+    max_upload_bytes: int = Field(
+        100_000_000,
+        description="Largest audit upload (413 above); other bodies use max_body_bytes.",
+    )
+    audit_retention_days: float = Field(
+        30.0, description="Days an audit's input and outputs are kept after it ends, then purged."
+    )
+    job_poll_seconds: float = Field(1.0, description="How often the audit worker looks for work.")
     rate_limit_per_minute: int = Field(120, description="Requests per key per minute (429 above).")
     allow_anonymous_on_loopback: bool = Field(
         False, description="Allow LanguageTool checks without a key, only when bound to loopback."
