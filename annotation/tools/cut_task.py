@@ -42,7 +42,7 @@ def main() -> None:
     with out_path.open("w") as out:
         for note_id, sentences in by_note.items():
             note = raw[note_id]
-            if "register" in note:
+            if "note_id" in note:
                 out.write(f"\n=== NOTE {note_id} (register: {note['register']}) ===\n")
                 out.write("--- full note ---\n" + note["text"] + "\n--- sentences ---\n")
                 for row in sentences:
