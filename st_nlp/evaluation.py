@@ -23,7 +23,7 @@ from st_nlp.corpus.jsonl import read_records
 from st_nlp.corpus.paths import DATA_DIR, NOTES_FILE
 from st_nlp.corpus.records import NoteRecord
 from st_nlp.counterfactual import swap_gender, swap_names
-from st_nlp.reviewer import Reviewer
+from st_nlp.reviewer import BLAMING_INDEX, Reviewer, merge_findings
 from st_nlp.taxonomy import LABELS, Label
 from st_nlp.training import load_split
 
@@ -114,6 +114,14 @@ def _predict(reviewer: Reviewer, texts: list[str]) -> tuple[np.ndarray, list[lis
     docs = list(reviewer.nlp.pipe(texts))
     findings = [reviewer.rules.find(doc) for doc in docs]
     probabilities = reviewer._scores(texts, [bool(f) for f in findings])
+    flagged = [
+        i
+        for i, row in enumerate(probabilities)
+        if row[BLAMING_INDEX] >= reviewer.thresholds[BLAMING_INDEX]
+    ]
+    tagged = reviewer.tagged_findings([texts[i] for i in flagged])
+    for i, extra in zip(flagged, tagged, strict=True):
+        findings[i] = merge_findings(findings[i], extra, 0)
     return probabilities, findings
 
 

@@ -2,7 +2,8 @@
 
 Like Presidio's analyzer engine, it runs a fixed sequence of steps and every result carries
 its evidence: segment (spaCy + case-note hints) -> classify (the model folder's classifier)
--> findings (blaming-language rules, which also lift the blaming score when they fire) ->
+-> findings (blaming-language rules, which also lift the blaming score when they fire, and
+the learned span tagger for wordings no rule knows) ->
 suggestions (fact-based rewrites, when a rewriter is configured) -> note-level quality.
 
 Offsets are Python string indices (Unicode code points) into the text passed in.
@@ -25,7 +26,8 @@ from st_nlp.nlp import load_pipeline
 from st_nlp.quality import QualityReport, QualityWeights, assess
 from st_nlp.rules.engine import BlamingRules, Finding
 from st_nlp.segment import check_length, sentence_spans
-from st_nlp.taxonomy import LABELS, Label
+from st_nlp.spans.tagger import SpanTagger, TaggedSpan
+from st_nlp.taxonomy import LABELS, SUBTYPE_INFO, BlameSubtype, Label
 
 BLAMING_INDEX = LABELS.index(Label.BLAMING_LANGUAGE)
 
@@ -84,8 +86,10 @@ class Reviewer:
         rewriter: Rewriter | None = None,
         quality_weights: QualityWeights | None = None,
         model_dir: Path | None = None,
+        tagger: SpanTagger | None = None,
     ) -> None:
         self.classifier = classifier
+        self.tagger = tagger
         self.thresholds = thresholds
         self.rule_floor = rule_floor
         self.nlp = nlp or load_pipeline(disable=("ner",))
@@ -116,6 +120,9 @@ class Reviewer:
             float(config.get("rule_floor", 0.0)),
             quality_weights=weights,
             model_dir=folder,
+            tagger=SpanTagger.load(folder / "span_tagger.safetensors", config["span_tagger"])
+            if "span_tagger" in config
+            else None,
         )
         if suggestions:
             from st_nlp.rewrite.rewriter import FactBasedRewriter
@@ -160,12 +167,24 @@ class Reviewer:
         flat_texts = [s.text for spans in spans_per_doc for s in spans]
         flat_fired = [bool(f) for found in per_sentence for f in found]
         probabilities = self._scores(flat_texts, flat_fired)
+        flagged = [
+            i
+            for i, row in enumerate(probabilities)
+            if row[BLAMING_INDEX] >= self.thresholds[BLAMING_INDEX]
+        ]
+        flat_found = [found for per_doc in per_sentence for found in per_doc]
+        flat_starts = [s.start_char for spans in spans_per_doc for s in spans]
+        for i, extra in zip(
+            flagged, self.tagged_findings([flat_texts[i] for i in flagged]), strict=True
+        ):
+            flat_found[i] = merge_findings(flat_found[i], extra, flat_starts[i])
         results: list[ReviewResult] = []
         offset = 0
         for doc, spans, found, context in zip(
             docs, spans_per_doc, per_sentence, contexts, strict=True
         ):
             rows = probabilities[offset : offset + len(spans)]
+            found = flat_found[offset : offset + len(spans)]
             offset += len(spans)
             results.append(self._note_result(doc, spans, rows, found, context))
         return results
@@ -199,6 +218,12 @@ class Reviewer:
         )
         return ReviewResult(results, quality)
 
+    def tagged_findings(self, sentences: Sequence[str]) -> list[list[Finding]]:
+        """The span tagger's findings per sentence (offsets relative to each sentence)."""
+        if self.tagger is None or not sentences:
+            return [[] for _ in sentences]
+        return [[tagged_finding(s) for s in spans] for spans in self.tagger.predict(sentences)]
+
     def _scores(self, texts: list[str], rule_fired: list[bool]) -> np.ndarray:
         probabilities = self.classifier.predict_proba(texts) if texts else np.zeros((0, 5))
         probabilities = np.array(probabilities, dtype=float)
@@ -211,3 +236,42 @@ class Reviewer:
 
     def _labels(self, row: np.ndarray) -> list[str]:
         return [str(lb) for i, lb in enumerate(LABELS) if row[i] >= self.thresholds[i]]
+
+
+def tagged_finding(span: TaggedSpan) -> Finding:
+    """A tagger span as a finding; its message explains the subtype (no rule wrote it)."""
+    info = SUBTYPE_INFO[BlameSubtype(span.subtype)]
+    return Finding(
+        rule_id=f"model.{span.subtype}",
+        label=str(Label.BLAMING_LANGUAGE),
+        subtype=span.subtype,
+        start=span.start,
+        end=span.end,
+        message=f"{info.title}: {info.definition}",
+        severity="medium",
+        rationale=info.discursive_operation,
+        principle="Pivot to the perpetrator: name who did what, and its impact on the children",
+    )
+
+
+def merge_findings(rules: list[Finding], tagged: list[Finding], offset: int) -> list[Finding]:
+    """Rule findings, plus tagger findings (shifted by `offset`) that overlap none of them."""
+    merged = list(rules)
+    for finding in tagged:
+        start, end = finding.start + offset, finding.end + offset
+        if any(start < f.end and f.start < end for f in rules):
+            continue
+        merged.append(
+            Finding(
+                finding.rule_id,
+                finding.label,
+                finding.subtype,
+                start,
+                end,
+                finding.message,
+                finding.severity,
+                finding.rationale,
+                finding.principle,
+            )
+        )
+    return sorted(merged, key=lambda f: (f.start, f.end))

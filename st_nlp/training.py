@@ -187,9 +187,23 @@ def train_default(
         dev_probabilities, dev.targets, fired, combination.thresholds[str(Label.BLAMING_LANGUAGE)]
     )
 
+    say("training the blaming-span tagger")
+    from st_nlp.spans.tagger import ARTIFACT as TAGGER_ARTIFACT
+    from st_nlp.spans.tagger import SpanTagger, TaggerSettings
+
+    tagger = SpanTagger.fit(
+        train.texts,
+        [[(s.start, s.end, str(s.subtype)) for s in r.spans] for r in train.records],
+        TaggerSettings(seed=seed),
+        progress=lambda epoch, total, loss: (
+            say(f"  tagger epoch {epoch}/{total}: loss {loss:.4f}") if epoch % 5 == 0 else None
+        ),
+    )
+
     out_dir.mkdir(parents=True, exist_ok=True)
     tfidf.save_artifact(out_dir / ARTIFACTS[0])
     minilm.save_artifact(out_dir / ARTIFACTS[1])
+    tagger_settings = tagger.save(out_dir / TAGGER_ARTIFACT)
     from st_nlp.classifiers.minilm import base_model_path
 
     corpus_hash = hashlib.sha256((data_dir / SENTENCES_FILE).read_bytes()).hexdigest()
@@ -204,8 +218,9 @@ def train_default(
     write_config(
         out_dir,
         ARCHITECTURE,
-        list(ARTIFACTS),
+        [*ARTIFACTS, TAGGER_ARTIFACT],
         minilm=asdict(settings),
+        span_tagger=tagger_settings,
         tfidf=asdict(TfidfSettings(seed=seed)),
         base_model_sha256=sha256_file(base_model_path() / "model.safetensors"),
         combination=combination.to_dict(),

@@ -1,0 +1,1 @@
+"""Blaming-span detection learned from the annotated spans."""

@@ -1,0 +1,258 @@
+"""A learned tagger for the exact words of blaming language, beside the hand-written rules.
+
+The rules know the classic phrases and say precisely why each is a problem, but writers find
+endless other wordings ("her story keeps changing", "the parents' DV"). The tagger learns the
+annotators' spans: a small bidirectional LSTM over the frozen MiniLM token states, predicting
+BIO tags with one of the five subtypes. The committed artifact is just the LSTM and its output
+layer (about 2 MB); the MiniLM weights come from the installed package.
+
+The tagger runs only on sentences the classifier already labels as blaming language, and the
+reviewer keeps a rule's finding wherever one fired (rules carry messages and rationales); the
+tagger fills in the spans no rule knows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
+
+from st_nlp.classifiers.minilm import base_model_path
+from st_nlp.taxonomy import BlameSubtype
+
+ARTIFACT = "span_tagger.safetensors"
+SUBTYPES: tuple[str, ...] = tuple(str(s) for s in BlameSubtype)
+TAGS: tuple[str, ...] = ("O", *(f"{p}-{s}" for s in SUBTYPES for p in ("B", "I")))
+IGNORE = -100
+MAX_LENGTH = 128
+
+
+@dataclass(frozen=True)
+class TaggerSettings:
+    lstm_size: int = 128
+    dropout: float = 0.25
+    epochs: int = 30
+    batch_size: int = 32
+    learning_rate: float = 2e-3
+    negatives_per_positive: float = 1.0
+    seed: int = 17
+
+
+@dataclass(frozen=True)
+class TaggedSpan:
+    start: int
+    end: int
+    subtype: str
+    score: float
+
+
+class _Head(nn.Module):
+    def __init__(self, hidden: int, settings: TaggerSettings) -> None:
+        super().__init__()
+        self.lstm = nn.LSTM(hidden, settings.lstm_size, batch_first=True, bidirectional=True)
+        self.dropout = nn.Dropout(settings.dropout)
+        self.out = nn.Linear(2 * settings.lstm_size, len(TAGS))
+
+    def forward(self, states: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        packed = nn.utils.rnn.pack_padded_sequence(
+            states, lengths.cpu(), batch_first=True, enforce_sorted=False
+        )
+        output, _ = self.lstm(packed)
+        padded, _ = nn.utils.rnn.pad_packed_sequence(
+            output, batch_first=True, total_length=states.shape[1]
+        )
+        logits: torch.Tensor = self.out(self.dropout(padded))
+        return logits
+
+
+def token_tags(offsets: list[tuple[int, int]], spans: Sequence[tuple[int, int, str]]) -> list[int]:
+    """BIO tag ids for tokens with character `offsets`; special tokens get IGNORE."""
+    tags: list[int] = []
+    previous: tuple[int, int, str] | None = None
+    for start, end in offsets:
+        if start == end:
+            tags.append(IGNORE)
+            continue
+        inside = next((s for s in spans if start < s[1] and s[0] < end), None)
+        if inside is None:
+            tags.append(0)
+        else:
+            prefix = "I" if inside == previous else "B"
+            tags.append(TAGS.index(f"{prefix}-{inside[2]}"))
+        previous = inside
+    return tags
+
+
+def decode(
+    text: str, offsets: list[tuple[int, int]], probabilities: np.ndarray
+) -> list[TaggedSpan]:
+    """Contiguous tagged tokens of one subtype -> character spans expanded to whole words."""
+    spans: list[TaggedSpan] = []
+    current: list[Any] | None = None  # [start, end, subtype, [token scores]]
+    for (start, end), row in zip(offsets, probabilities, strict=True):
+        if start == end:
+            continue
+        tag = TAGS[int(row.argmax())]
+        if tag == "O":
+            _close(current, spans, text)
+            current = None
+            continue
+        prefix, subtype = tag.split("-", 1)
+        if current is not None and current[2] == subtype and (prefix == "I" or start <= current[1]):
+            current[1] = end
+            current[3].append(float(row.max()))
+        else:
+            _close(current, spans, text)
+            current = [start, end, subtype, [float(row.max())]]
+    _close(current, spans, text)
+    return spans
+
+
+def _close(current: list[Any] | None, spans: list[TaggedSpan], text: str) -> None:
+    if current is None:
+        return
+    start, end = current[0], current[1]
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    spans.append(TaggedSpan(start, end, current[2], round(float(np.mean(current[3])), 4)))
+
+
+class SpanTagger:
+    """BIO tagger for blaming spans; `predict` returns character spans per text."""
+
+    def __init__(
+        self,
+        tokenizer: PreTrainedTokenizerBase,
+        encoder: Any,
+        head: _Head,
+        settings: TaggerSettings,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.encoder = encoder.eval()
+        self.head = head.eval()
+        self.settings = settings
+
+    @staticmethod
+    def _base() -> tuple[PreTrainedTokenizerBase, Any]:
+        path = base_model_path()
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)  # type: ignore[no-untyped-call]
+        encoder = AutoModel.from_pretrained(
+            path, local_files_only=True, attn_implementation="eager"
+        )
+        for parameter in encoder.parameters():
+            parameter.requires_grad = False
+        return tokenizer, encoder
+
+    def _encode(
+        self, texts: Sequence[str]
+    ) -> Iterator[tuple[list[int], torch.Tensor, torch.Tensor, list[list[tuple[int, int]]]]]:
+        """Frozen token states in length-sorted batches, with offsets and original positions."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        size = self.settings.batch_size
+        for first in range(0, len(order), size):
+            index = order[first : first + size]
+            encoded = self.tokenizer(
+                [texts[i] for i in index],
+                padding=True,
+                truncation=True,
+                max_length=MAX_LENGTH,
+                return_offsets_mapping=True,
+                return_tensors="pt",
+            )
+            offsets = [[(int(a), int(b)) for a, b in row] for row in encoded.pop("offset_mapping")]
+            with torch.no_grad():
+                states = self.encoder(**encoded).last_hidden_state
+            lengths = encoded["attention_mask"].sum(1)
+            yield index, states, lengths, offsets
+
+    @classmethod
+    def fit(
+        cls,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int, str]]],
+        settings: TaggerSettings | None = None,
+        progress: Any = None,
+    ) -> SpanTagger:
+        """Train on sentences with their gold blaming spans (sentence-relative offsets).
+
+        All sentences with spans are used, plus a seeded sample of sentences without any, so the
+        tagger learns where blaming words are not as well.
+        """
+        settings = settings or TaggerSettings()
+        random.seed(settings.seed)
+        torch.manual_seed(settings.seed)
+        tokenizer, encoder = cls._base()
+        head = _Head(encoder.config.hidden_size, settings)
+        tagger = cls(tokenizer, encoder, head, settings)
+        positives = [i for i, s in enumerate(spans) if s]
+        negatives = [i for i, s in enumerate(spans) if not s]
+        rng = random.Random(settings.seed)
+        rng.shuffle(negatives)
+        chosen = positives + negatives[: int(len(positives) * settings.negatives_per_positive)]
+        chosen_texts = [texts[i] for i in chosen]
+        batches: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
+        for index, states, lengths, offsets in tagger._encode(chosen_texts):
+            tags = torch.full(states.shape[:2], IGNORE, dtype=torch.long)
+            for row, (position, token_offsets) in enumerate(zip(index, offsets, strict=True)):
+                ids = token_tags(token_offsets, spans[chosen[position]])
+                tags[row, : len(ids)] = torch.tensor(ids)
+            batches.append((states, lengths, tags))
+        counts = np.bincount(
+            torch.cat([t[t != IGNORE] for _, _, t in batches]).numpy(), minlength=len(TAGS)
+        )
+        weights = torch.tensor(
+            np.sqrt(counts.sum() / np.maximum(counts, 1) / len(TAGS)), dtype=torch.float32
+        ).clamp(max=10.0)
+        loss_fn = nn.CrossEntropyLoss(weight=weights, ignore_index=IGNORE)
+        optimizer = torch.optim.AdamW(head.parameters(), lr=settings.learning_rate)
+        head.train()
+        for epoch in range(settings.epochs):
+            rng.shuffle(batches)
+            total = 0.0
+            for states, lengths, tags in batches:
+                optimizer.zero_grad()
+                logits = head(states, lengths)
+                loss = loss_fn(logits.reshape(-1, len(TAGS)), tags.reshape(-1))
+                loss.backward()
+                nn.utils.clip_grad_norm_(head.parameters(), 1.0)
+                optimizer.step()
+                total += loss.item()
+            if progress is not None:
+                progress(epoch + 1, settings.epochs, total / max(len(batches), 1))
+        head.eval()
+        return tagger
+
+    def predict(self, texts: Sequence[str]) -> list[list[TaggedSpan]]:
+        """Blaming spans per text (character offsets into that text)."""
+        results: list[list[TaggedSpan]] = [[] for _ in texts]
+        if not texts:
+            return results
+        with torch.no_grad():
+            for index, states, lengths, offsets in self._encode(texts):
+                probabilities = torch.softmax(self.head(states, lengths), dim=-1).numpy()
+                for row, position in enumerate(index):
+                    results[position] = decode(texts[position], offsets[row], probabilities[row])
+        return results
+
+    def save(self, path: Path) -> dict[str, Any]:
+        """Write the head's tensors; returns the settings for the model config."""
+        save_file({k: v.contiguous() for k, v in self.head.state_dict().items()}, str(path))
+        return asdict(self.settings)
+
+    @classmethod
+    def load(cls, path: Path, settings: dict[str, Any]) -> SpanTagger:
+        parsed = TaggerSettings(**settings)
+        tokenizer, encoder = cls._base()
+        head = _Head(encoder.config.hidden_size, parsed)
+        head.load_state_dict(load_file(str(path)))
+        return cls(tokenizer, encoder, head, parsed)

@@ -1,0 +1,77 @@
+"""The blaming-span tagger's encoding and decoding, and how its findings join the rules'."""
+
+from __future__ import annotations
+
+import numpy as np
+from transformers import AutoTokenizer
+
+from st_nlp.classifiers.minilm import base_model_path
+from st_nlp.reviewer import merge_findings, tagged_finding
+from st_nlp.spans.tagger import IGNORE, TAGS, TaggedSpan, decode, token_tags
+
+SENTENCE = "The parents have a volatile relationship and BM failed to protect."
+
+
+def _offsets(text: str) -> list[tuple[int, int]]:
+    tokenizer = AutoTokenizer.from_pretrained(base_model_path(), local_files_only=True)  # type: ignore[no-untyped-call]
+    return [
+        (int(a), int(b)) for a, b in tokenizer(text, return_offsets_mapping=True)["offset_mapping"]
+    ]
+
+
+def test_token_tags_mark_begin_inside_and_special_tokens() -> None:
+    start = SENTENCE.index("volatile relationship")
+    span = (start, start + len("volatile relationship"), "mutualizing")
+    offsets = _offsets(SENTENCE)
+    tags = [TAGS[t] if t != IGNORE else None for t in token_tags(offsets, [span])]
+    assert tags[0] is None and tags[-1] is None  # [CLS] and [SEP]
+    tagged = [
+        (SENTENCE[a:b], tag)
+        for (a, b), tag in zip(offsets, tags, strict=True)
+        if tag not in {None, "O"}
+    ]
+    assert tagged == [("volatile", "B-mutualizing"), ("relationship", "I-mutualizing")]
+
+
+def test_decode_round_trips_gold_tags_to_whole_word_spans() -> None:
+    spans = [
+        (SENTENCE.index("volatile"), SENTENCE.index(" and"), "mutualizing"),
+        (
+            SENTENCE.index("failed"),
+            SENTENCE.index("failed") + len("failed to protect"),
+            "survivor_blame",
+        ),
+    ]
+    offsets = _offsets(SENTENCE)
+    ids = token_tags(offsets, spans)
+    probabilities = np.zeros((len(ids), len(TAGS)))
+    for row, tag in enumerate(ids):
+        probabilities[row, max(tag, 0)] = 1.0
+    decoded = decode(SENTENCE, offsets, probabilities)
+    assert [(SENTENCE[s.start : s.end], s.subtype) for s in decoded] == [
+        ("volatile relationship", "mutualizing"),
+        ("failed to protect", "survivor_blame"),
+    ]
+
+
+def test_decode_expands_a_partial_word_to_the_whole_word() -> None:
+    text = "Mother is unprotective."
+    offsets = [(0, 0), (0, 6), (7, 9), (10, 12), (12, 22), (22, 23), (0, 0)]
+    probabilities = np.zeros((len(offsets), len(TAGS)))
+    probabilities[:, 0] = 1.0
+    probabilities[4] = 0.0
+    probabilities[4, TAGS.index("B-survivor_blame")] = 1.0  # only "protective" was tagged
+    (span,) = decode(text, offsets, probabilities)
+    assert text[span.start : span.end] == "unprotective"
+
+
+def test_tagger_findings_never_duplicate_a_rule_finding() -> None:
+    rule = tagged_finding(TaggedSpan(119, 140, "mutualizing", 0.9))
+    overlapping = tagged_finding(TaggedSpan(0, 25, "mutualizing", 0.8))
+    separate = tagged_finding(TaggedSpan(5, 10, "survivor_blame", 0.7))
+    merged = merge_findings([rule], [overlapping, separate], offset=100)
+    assert [(f.start, f.end, f.rule_id) for f in merged] == [
+        (105, 110, "model.survivor_blame"),
+        (119, 140, "model.mutualizing"),
+    ]
+    assert separate.message.startswith("Survivor blame")
