@@ -59,6 +59,8 @@ LOW_PERSON = 0.5  # below this, a PERSON guess (a lone proper noun) never names 
 SCORE_THRESHOLD = 0.35
 SEPARATOR = "\n\n"
 TRIM = " \t\n.,;:"
+# "p.m.", "Ave.": the final period belongs to the abbreviation.
+KEEP_PERIOD = re.compile(r"(?:\b[a-zA-Z]\.[a-zA-Z]\.|\b(?:St|Ave|Rd|Blvd|Dr|Ln|Ct|Apt|Jr|Sr)\.)$")
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,12 @@ class _Span:
 def _trim(text: str, span: _Span) -> _Span | None:
     if span.entity == "PERSON":  # "FOB Luis" -> "Luis": the cue stays readable
         while (lead := re.match(r"[A-Za-z-]+\.?\s+", text[span.start : span.end])) and (
-            lead.group().strip().rstrip(".").lower() in ROLE_CUES | TITLES
+            lead.group().strip().rstrip(".").lower() in ROLE_CUES.keys() | TITLES
         ):
             span.start += lead.end()
     while span.end > span.start and text[span.end - 1] in TRIM:
+        if text[span.end - 1] == "." and KEEP_PERIOD.search(text[span.start : span.end]):
+            break
         span.end -= 1
     while span.start < span.end and text[span.start] in TRIM:
         span.start += 1

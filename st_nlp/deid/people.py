@@ -58,6 +58,8 @@ ROLE_CUES: dict[str, str] = {
     ),
     **dict.fromkeys("neighbor neighbour friend rp reporter roommate landlord".split(), "OTHER"),
 }
+# Case-note shorthand: the word after it is a name even in lowercase text ("bm ana").
+SHORTHAND = frozenset("bm mob fob bf mgm pgm mgf pgf cw sw dcw fsw gal casa rp tc".split())
 # Capitalised words that are never names in case notes (start of sentences, agencies, days).
 NOT_NAMES = frozenset(
     """the a an and or but of on in at to for from with by per via as is was were be been has
@@ -168,8 +170,8 @@ class PersonRecognizer(EntityRecognizer):
                 if found:
                     add(*found, "title", 0.85)
             if word in ROLE_CUES:
-                shorthand = token.text.isupper() and len(token.text) <= 4
-                found = name_after(doc, token.i + 1, lowercase_ok=shorthand or text.islower())
+                lowercase = word in SHORTHAND or token.sent.text == token.sent.text.lower()
+                found = name_after(doc, token.i + 1, lowercase_ok=lowercase)
                 if found:
                     add(*found, f"role cue {word}", 0.7)
             if _initial(token) and token.i + 1 < len(doc) and _name_like(doc[token.i + 1], False):
@@ -177,7 +179,7 @@ class PersonRecognizer(EntityRecognizer):
                     add(token.i, token.i + 2, "initial and surname", 0.6)
             if _name_like(token, False) and token.pos_ == "PROPN" and not token.is_sent_start:
                 add(token.i, token.i + 1, "proper noun", 0.4)
-            if _name_like(token, text.islower()):
+            if _name_like(token, token.sent.text == token.sent.text.lower()):
                 tail = text[token.idx + len(token.text) : token.idx + len(token.text) + 30]
                 age = AGE_AFTER.match(tail)
                 if age and int(age.group(1) or age.group(2)) < 19:
