@@ -59,6 +59,10 @@ LOW_PERSON = 0.5  # below this, a PERSON guess (a lone proper noun) never names 
 SCORE_THRESHOLD = 0.35
 SEPARATOR = "\n\n"
 TRIM = " \t\n.,;:"
+CALENDAR = re.compile(
+    r"\d{1,2}[/-]\d{1,2}|\b(?:19|20)\d{2}\b|\d:\d\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.IGNORECASE,
+)
 # "p.m.", "Ave.": the final period belongs to the abbreviation.
 KEEP_PERIOD = re.compile(r"(?:\b[a-zA-Z]\.[a-zA-Z]\.|\b(?:St|Ave|Rd|Blvd|Dr|Ln|Ct|Apt|Jr|Sr)\.)$")
 
@@ -112,6 +116,8 @@ class _Span:
 
 
 def _trim(text: str, span: _Span) -> _Span | None:
+    if span.entity == "PERSON":  # a name ends at the end of its line
+        span.end = span.start + len(text[span.start : span.end].split("\n")[0])
     if span.entity == "PERSON":  # "FOB Luis" -> "Luis": the cue stays readable
         while (lead := re.match(r"[A-Za-z-]+\.?\s+", text[span.start : span.end])) and (
             lead.group().strip().rstrip(".").lower() in ROLE_CUES.keys() | TITLES
@@ -124,6 +130,15 @@ def _trim(text: str, span: _Span) -> _Span | None:
     while span.start < span.end and text[span.start] in TRIM:
         span.start += 1
     return span if span.end > span.start else None
+
+
+def _vague_spacy_date(text: str, result: RecognizerResult) -> bool:
+    """spaCy calls durations dates ("last year", "12-week"): keep only real calendar dates."""
+    if result.entity_type not in {"DATE", "TIME"}:
+        return False
+    if (result.recognition_metadata or {}).get("recognizer_name") != "SpacyRecognizer":
+        return False
+    return not CALENDAR.search(text[result.start : result.end])
 
 
 def _merge(spans: list[_Span]) -> list[_Span]:
@@ -150,7 +165,7 @@ class Deidentifier:
 
     def __init__(self) -> None:
         self.analyzer = build_analyzer()
-        self.anonymizer = AnonymizerEngine()
+        self.anonymizer = AnonymizerEngine()  # type: ignore[no-untyped-call]
 
     def deidentify(self, text: str, known_people: dict[str, str] | None = None) -> DeidResult:
         """`known_people`: name -> role (e.g. the note's parties), found wherever they occur."""
@@ -167,7 +182,8 @@ class Deidentifier:
         offset = 0
         for text in texts:
             inside = [
-                (s, t) for s, t in zip(spans, tokens, strict=True)
+                (s, t)
+                for s, t in zip(spans, tokens, strict=True)
                 if offset <= s.start and s.end <= offset + len(text)
             ]
             results.append(self._anonymize(text, inside, offset))
@@ -182,7 +198,11 @@ class Deidentifier:
         found: list[RecognizerResult] = self.analyzer.analyze(
             text, language="en", score_threshold=SCORE_THRESHOLD
         )
-        spans = [_Span(r.start, r.end, r.entity_type, r.score) for r in found]
+        spans = [
+            _Span(r.start, r.end, r.entity_type, r.score)
+            for r in found
+            if not _vague_spacy_date(text, r)
+        ]
         for name in known:
             for part in name_parts(name):
                 spans.extend(_Span(s, e, "PERSON", 1.0) for s, e in _occurrences(text, part))
@@ -216,7 +236,7 @@ class Deidentifier:
             f"T{i}": OperatorConfig("replace", {"new_value": token})
             for i, (_, token) in enumerate(spans)
         }
-        engine_result = self.anonymizer.anonymize(text, results, operators)  # type: ignore[arg-type]
+        engine_result = self.anonymizer.anonymize(text, results, operators)
         placed = {item.entity_type: (item.start, item.end) for item in engine_result.items}
         redactions = tuple(
             Redaction(

@@ -26,17 +26,18 @@ DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 YEAR = r"(?:'?\d{2}|\d{4})"
 
 DATE_RULES = [
-    Rule("numeric date", r"\b[01]?\d[/.-][0-3]?\d(?:[/.-](?:\d{4}|\d{2}))?\b(?![/.-]?\d)", 0.7),
+    Rule("numeric date", r"\b[01]?\d[/.-][0-3]?\d(?:[/.-](?:\d{4}|\d{2}))?\b(?![/.-]?\d)", 0.9),
     Rule("iso date", r"\b\d{4}-[01]\d-[0-3]\d\b", 0.9),
-    Rule("month day year", rf"\b{MONTH}\.?\s+{DAY}(?:,?\s+{YEAR})?\b", 0.8),
-    Rule("day month year", rf"\b{DAY}\s+{MONTH}\.?(?:,?\s+{YEAR})?\b", 0.8),
-    Rule("month year", rf"\b{MONTH}\.?,?\s+\d{{4}}\b", 0.8),
+    Rule("month day year", rf"\b{MONTH}\.?\s+{DAY}(?:,?\s+{YEAR})?\b", 0.9),
+    Rule("day month year", rf"\b{DAY}\s+{MONTH}\.?(?:,?\s+{YEAR})?\b", 0.9),
+    Rule("month year", rf"\b{MONTH}\.?,?\s+\d{{4}}\b", 0.9),
+    Rule("year", r"\b(?:19[5-9]\d|20[0-4]\d)\b", 0.5),
 ]
 
 TIME_RULES = [
-    Rule("clock time", r"\b[0-2]?\d:[0-5]\d(?:\s*(?:[ap]\.?\s?m\.?))?(?!\w)", 0.8),
-    Rule("hour am/pm", r"\b[01]?\d\s*(?:[ap]\.m\.|[ap]m\b)", 0.8),
-    Rule("military time", r"\b[0-2]\d[0-5]\d\s*(?:hrs?\b\.?|hours\b)", 0.8),
+    Rule("clock time", r"\b[0-2]?\d:[0-5]\d(?:\s*(?:[ap]\.?\s?m\.?))?(?!\w)", 0.9),
+    Rule("hour am/pm", r"\b[01]?\d\s*(?:[ap]\.m\.|[ap]m\b)", 0.9),
+    Rule("military time", r"\b[0-2]\d[0-5]\d\s*(?:hrs?\b\.?|hours\b)", 0.9),
 ]
 
 PHONE_RULES = [
@@ -69,7 +70,10 @@ STREET = (
     r"|Ter|Terrace|Cir|Circle|Pkwy|Parkway|Hwy|Highway|Trl|Trail|Loop|Row|Sq|Square|Pike"
     r"|Run|Path|Crossing|Xing|Alley|Aly)"
 )
-UNIT = r"(?:apt|apartment|unit|suite|ste|lot|rm|room|trailer|space|bldg|building|#)\.?\s*#?\s*[A-Z0-9]{1,5}\b"
+UNIT = (
+    r"(?:apt|apartment|unit|suite|ste|lot|rm|room|trailer|space|bldg|building|#)\.?\s*#?\s*"
+    r"[A-Z0-9]{1,5}\b"
+)
 ADDRESS_RULES = [
     Rule(
         "street address",
@@ -77,7 +81,11 @@ ADDRESS_RULES = [
         rf"(?:,?\s*{UNIT})?(?:,\s*{CAP}(?:\s+{CAP})?(?:,\s*(?-i:[A-Z]{{2}}))?(?:\s+\d{{5}})?)?",
         0.85,
     ),
-    Rule("numbered road", r"\b\d{1,6}\s+(?:county\s+)?(?:road|rd|route|rte|hwy|highway)\s+\d+\w?\b", 0.8),
+    Rule(
+        "numbered road",
+        r"\b\d{1,6}\s+(?:county\s+)?(?:road|rd|route|rte|hwy|highway)\s+\d+\w?\b",
+        0.8,
+    ),
     Rule("po box", r"\bp\.?\s?o\.?\s+box\s+\d+\b", 0.85),
     Rule("unit alone", rf"\b{UNIT}", 0.6),
     Rule("zip", r"\b(?-i:[A-Z]{2})\s+\d{5}(?:-\d{4})?\b", 0.6),
@@ -139,7 +147,8 @@ SURVIVOR_LOCATION_RULES = [
     ),
     Rule(
         "shelter cue",
-        rf"\b(?:shelter|motel|hotel|safe house)\s+(?:called|named|known as)\s+(?P<id>{CAPS_PHRASE})",
+        r"\b(?:shelter|motel|hotel|safe house)\s+(?:called|named|known as)\s+"
+        rf"(?P<id>{CAPS_PHRASE})",
         0.85,
     ),
 ]

@@ -47,9 +47,7 @@ ROLE_CUES: dict[str, str] = {
         " ex-partner ex-wife ex-girlfriend fiance fiancé fiancee spouse mof".split(),
         "PARTNER",
     ),
-    **dict.fromkeys(
-        "officer ofc det detective sgt deputy trooper le police pd".split(), "OFFICER"
-    ),
+    **dict.fromkeys("officer ofc det detective sgt deputy trooper le police pd".split(), "OFFICER"),
     **dict.fromkeys(
         "teacher principal counselor therapist clinician doctor dr nurse pediatrician"
         " advocate gal casa attorney atty judge evaluator interpreter provider"
@@ -77,7 +75,9 @@ NOT_NAMES = frozenset(
     mr mrs ms miss dr det sgt ofc hon atty rev
     safety plan plans note notes visit visits contact contacts report assessment
     north south east west street avenue road lane drive county city state apt unit lot
-    english spanish black white hispanic latino latina asian""".split()
+    english spanish black white hispanic latino latina asian respondent petitioner plaintiff
+    defendant guardian minor parent parents children goals goal reason needs children's summary
+    narrative plan intake update concerns concern services service worker's agency""".split()
 )
 AGE_AFTER = re.compile(
     r"^\s*(?:\(\s*(?:age\s*)?(\d{1,2})\s*(?:y/?o|yrs?|years?|mos?|months?)?\s*\)"
@@ -95,18 +95,24 @@ def _name_like(token: Token, lowercase_ok: bool) -> bool:
         return False
     if text[0].isupper() and not text.isupper():
         return True
-    return lowercase_ok and text.islower() and not token.is_stop and token.pos_ not in {
-        "VERB",
-        "AUX",
-        "ADP",
-        "ADV",
-        "DET",
-        "PRON",
-        "CCONJ",
-        "SCONJ",
-        "NUM",
-        "ADJ",
-    }
+    return (
+        lowercase_ok
+        and text.islower()
+        and not token.is_stop
+        and token.pos_
+        not in {
+            "VERB",
+            "AUX",
+            "ADP",
+            "ADV",
+            "DET",
+            "PRON",
+            "CCONJ",
+            "SCONJ",
+            "NUM",
+            "ADJ",
+        }
+    )
 
 
 def _initial(token: Token) -> bool:
@@ -130,8 +136,11 @@ def name_after(doc: Doc, index: int, lowercase_ok: bool) -> tuple[int, int] | No
         nxt = doc[end]
         if _name_like(nxt, False) or (_initial(nxt) and end - start < 2):
             end += 1
-        elif lowercase_ok and doc[i].text.islower() and _name_like(nxt, True) and (
-            nxt.pos_ == "PROPN"
+        elif (
+            lowercase_ok
+            and doc[i].text.islower()
+            and _name_like(nxt, True)
+            and (nxt.pos_ == "PROPN")
         ):
             end += 1
         else:
@@ -139,11 +148,14 @@ def name_after(doc: Doc, index: int, lowercase_ok: bool) -> tuple[int, int] | No
     return (start, end)
 
 
+NAME = "CaseNotePersonRecognizer"
+
+
 class PersonRecognizer(EntityRecognizer):
     """PERSON from case-note cues: titles, role words and shorthand, initials, ages."""
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=["PERSON"], name="CaseNotePersonRecognizer")
+        super().__init__(supported_entities=["PERSON"], name=NAME)
 
     def load(self) -> None:
         """Cue lists are module data; nothing to load."""
@@ -158,14 +170,16 @@ class PersonRecognizer(EntityRecognizer):
 
         def add(start: int, end: int, why: str, score: float) -> None:
             span = doc[start:end]
-            explanation = AnalysisExplanation(self.name, score, pattern_name=why)
+            explanation = AnalysisExplanation(NAME, score, pattern_name=why)
             results.append(
                 RecognizerResult("PERSON", span.start_char, span.end_char, score, explanation)
             )
 
         for token in doc:
             word = token.text.lower().rstrip(".")
-            if word in TITLES and token.text[0].isupper() or word in TITLES and token.text.endswith("."):
+            if (word in TITLES and token.text[0].isupper()) or (
+                word in TITLES and token.text.endswith(".")
+            ):
                 found = name_after(doc, token.i + 1, lowercase_ok=False)
                 if found:
                     add(*found, "title", 0.85)
@@ -175,8 +189,7 @@ class PersonRecognizer(EntityRecognizer):
                 if found:
                     add(*found, f"role cue {word}", 0.7)
             if _initial(token) and token.i + 1 < len(doc) and _name_like(doc[token.i + 1], False):
-                if token.text.endswith(".") or doc[token.i + 1].text[0].isupper():
-                    add(token.i, token.i + 2, "initial and surname", 0.6)
+                add(token.i, token.i + 2, "initial and surname", 0.6)
             if _name_like(token, False) and token.pos_ == "PROPN" and not token.is_sent_start:
                 add(token.i, token.i + 1, "proper noun", 0.4)
             if _name_like(token, token.sent.text == token.sent.text.lower()):

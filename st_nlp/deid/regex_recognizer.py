@@ -29,6 +29,7 @@ class RegexRecognizer(EntityRecognizer):
 
     def __init__(self, entity: str, rules: list[Rule], name: str) -> None:
         self.entity = entity
+        self.label = name
         self.rules = rules
         self.compiled = [(rule, re.compile(rule.regex, rule.flags)) for rule in rules]
         super().__init__(supported_entities=[entity], name=name)
@@ -47,12 +48,10 @@ class RegexRecognizer(EntityRecognizer):
                 if end <= start:
                     continue
                 explanation = AnalysisExplanation(
-                    recognizer=self.name,
+                    recognizer=self.label,
                     original_score=rule.score,
                     pattern_name=rule.name,
                     pattern=rule.regex,
                 )
-                results.append(
-                    RecognizerResult(self.entity, start, end, rule.score, explanation)
-                )
+                results.append(RecognizerResult(self.entity, start, end, rule.score, explanation))
         return results

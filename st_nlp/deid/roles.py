@@ -111,10 +111,14 @@ def assign_tokens(
             people.append(person)
         person.votes.update(_cues_before(text, start) + _cues_after(text, end))
         assigned[index] = person
-    for person in people:
-        for name, role in (known or {}).items():
-            if set(name_parts(name)) & set(person.parts) and role.lower() in CONTEXT_ROLES:
-                person.context_role = CONTEXT_ROLES[role.lower()]
+    for person in people:  # a known party names the role only when it is this person alone
+        matches = [
+            role
+            for name, role in (known or {}).items()
+            if set(person.parts) <= set(name_parts(name))
+        ]
+        if len(matches) == 1 and matches[0].lower() in CONTEXT_ROLES:
+            person.context_role = CONTEXT_ROLES[matches[0].lower()]
     owner = [assigned[i] for i in range(len(mentions))]
     first_seen: list[Person] = []
     for person in owner:

@@ -192,18 +192,29 @@ class _Family:
         if slot == "TIME":
             hour, minute = rng.randint(1, 12), rng.choice([0, 15, 30, 45, 10])
             return rng.choice(
-                [f"{hour}:{minute:02d} pm", f"{hour}:{minute:02d} a.m.", f"{hour} p.m.",
-                 f"{hour + 8:02d}{minute:02d} hrs"]
+                [
+                    f"{hour}:{minute:02d} pm",
+                    f"{hour}:{minute:02d} a.m.",
+                    f"{hour} p.m.",
+                    f"{hour + 8:02d}{minute:02d} hrs",
+                ]
             )
         if slot in ("ADDRESS", "NEW_ADDRESS"):
             street = rng.choice(["St", "Ave", "Rd", "Ln", "Drive", "Court", "Blvd", "Way"])
-            unit = rng.choice(["", f", Apt {rng.randint(1, 9)}{rng.choice('ABC')}",
-                               f" Lot {rng.randint(1, 60)}", f", Unit {rng.randint(1, 40)}"])
+            unit = rng.choice(
+                [
+                    "",
+                    f", Apt {rng.randint(1, 9)}{rng.choice('ABC')}",
+                    f" Lot {rng.randint(1, 60)}",
+                    f", Unit {rng.randint(1, 40)}",
+                ]
+            )
             return f"{rng.randint(2, 9999)} {place} {street}{unit}"
         if slot == "PHONE":
             area, mid, end = rng.randint(201, 989), rng.randint(200, 999), rng.randint(0, 9999)
-            return rng.choice([f"({area}) {mid}-{end:04d}", f"{area}-{mid}-{end:04d}",
-                               f"{area}.{mid}.{end:04d}"])
+            return rng.choice(
+                [f"({area}) {mid}-{end:04d}", f"{area}-{mid}-{end:04d}", f"{area}.{mid}.{end:04d}"]
+            )
         if slot == "EMAIL":
             first, last, _ = self.people["OTHER"]
             return f"{first[0].lower()}{last.lower()}{rng.randint(1, 99)}@" + rng.choice(
@@ -211,16 +222,29 @@ class _Family:
             )
         if slot == "CASE":
             return rng.choice(
-                [f"{year % 100}-JV-{rng.randint(1, 9999):04d}", f"{year}-DR-{rng.randint(1, 999)}",
-                 f"MH{year % 100}-{rng.randint(10000, 99999)}", f"{rng.randint(100000, 999999)}"]
+                [
+                    f"{year % 100}-JV-{rng.randint(1, 9999):04d}",
+                    f"{year}-DR-{rng.randint(1, 999)}",
+                    f"MH{year % 100}-{rng.randint(10000, 99999)}",
+                    f"{rng.randint(100000, 999999)}",
+                ]
             )
         if slot == "SCHOOL":
-            kind = rng.choice(["Elementary", "Middle School", "Academy", "Head Start",
-                               "Elementary School", "Montessori"])
+            kind = rng.choice(
+                [
+                    "Elementary",
+                    "Middle School",
+                    "Academy",
+                    "Head Start",
+                    "Elementary School",
+                    "Montessori",
+                ]
+            )
             return f"{place} {kind}"
         if slot == "WORKPLACE":
-            kind = rng.choice(["Foods", "Warehouse", "Auto Body", "Logistics", "Diner",
-                               "Medical Center"])
+            kind = rng.choice(
+                ["Foods", "Warehouse", "Auto Body", "Logistics", "Diner", "Medical Center"]
+            )
             return f"{place} {kind}"
         if slot == "SHELTER":
             kind = rng.choice(["House", "Haven", "Motel", "Inn", "Shelter", "Family Shelter"])
@@ -255,8 +279,13 @@ def render(template: str, family: _Family) -> dict[str, Any]:
         value, kind, role = family.value(match.group(1))
         if kind:
             planted.append(
-                {"start": len(text), "end": len(text) + len(value), "type": kind, "role": role,
-                 "person": match.group(1).split("_")[0] if kind == "PERSON" else None}
+                {
+                    "start": len(text),
+                    "end": len(text) + len(value),
+                    "type": kind,
+                    "role": role,
+                    "person": match.group(1).split("_")[0] if kind == "PERSON" else None,
+                }
             )
         text += value
         position = match.end()
@@ -277,10 +306,12 @@ def generate(world: World, n: int, seed: int) -> list[dict[str, Any]]:
             offset = len(text) + (1 if text else 0)
             text = f"{text}\n{rendered['text']}" if text else rendered["text"]
             for item in rendered["identifiers"]:
-                planted.append({**item, "start": item["start"] + offset,
-                                "end": item["end"] + offset})
-        notes.append({"note_id": f"{world}-{seed}-{number:03d}", "text": text,
-                      "identifiers": planted})
+                planted.append(
+                    {**item, "start": item["start"] + offset, "end": item["end"] + offset}
+                )
+        notes.append(
+            {"note_id": f"{world}-{seed}-{number:03d}", "text": text, "identifiers": planted}
+        )
     return notes
 
 
