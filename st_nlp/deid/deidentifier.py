@@ -141,10 +141,17 @@ def _vague_spacy_date(text: str, result: RecognizerResult) -> bool:
     return not CALENDAR.search(text[result.start : result.end])
 
 
-def _merge(spans: list[_Span]) -> list[_Span]:
+def _merge(spans: list[_Span], text: str) -> list[_Span]:
+    """Union overlapping spans; also join parts of one name ("Darnell" + "Castillo")."""
     merged: list[_Span] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if merged and span.start < merged[-1].end:
+        adjacent_names = (
+            merged
+            and span.entity == merged[-1].entity == "PERSON"
+            and merged[-1].end <= span.start
+            and text[merged[-1].end : span.start] in {" ", "-"}
+        )
+        if merged and (span.start < merged[-1].end or adjacent_names):
             last = merged[-1]
             winner = last if last.rank >= span.rank else span
             merged[-1] = _Span(
@@ -207,7 +214,7 @@ class Deidentifier:
             for part in name_parts(name):
                 spans.extend(_Span(s, e, "PERSON", 1.0) for s, e in _occurrences(text, part))
         spans = [t for s in spans if (t := _trim(text, s)) is not None]
-        merged = _merge(spans)
+        merged = _merge(spans, text)
         words: set[str] = set()
         for span in merged:
             if span.entity == "PERSON":
@@ -215,7 +222,7 @@ class Deidentifier:
                     p for p in name_parts(text[span.start : span.end]) if p not in NOT_NAMES
                 )
         extra = [_Span(s, e, "PERSON", 0.6) for w in words for s, e in _occurrences(text, w)]
-        return _merge(merged + extra)
+        return _merge(merged + extra, text)
 
     def _tokens(self, text: str, spans: list[_Span], known: dict[str, str]) -> list[str]:
         people = [i for i, s in enumerate(spans) if s.entity == "PERSON"]

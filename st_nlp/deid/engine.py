@@ -34,6 +34,20 @@ NLP_CONFIGURATION = {
         },
         "low_confidence_score_multiplier": 0.4,
         "low_score_entity_names": [],
+        "labels_to_ignore": [
+            "CARDINAL",
+            "ORDINAL",
+            "QUANTITY",
+            "MONEY",
+            "PERCENT",
+            "ORG",
+            "NORP",
+            "LANGUAGE",
+            "LAW",
+            "EVENT",
+            "PRODUCT",
+            "WORK_OF_ART",
+        ],
     },
 }
 SPACY_ENTITIES = ["PERSON", "LOCATION", "DATE", "TIME"]

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from st_nlp.deid.people import AGE_AFTER, ROLE_CUES, TITLES
 
 ALWAYS_NUMBERED = frozenset({"CHILD", "PERSON"})
+# A family role word ("BM Ana") says more about who someone is than "Per CW, Ana said".
+FAMILY_ROLES = frozenset({"MOTHER", "FATHER", "CHILD", "RELATIVE"})
 # Context-party roles (API `context.parties`, corpus `people`) that name a token directly.
 CONTEXT_ROLES: dict[str, str] = {
     "child": "CHILD",
@@ -109,7 +111,8 @@ def assign_tokens(
             for part in parts:
                 by_part.setdefault(part, []).append(person)
             people.append(person)
-        person.votes.update(_cues_before(text, start) + _cues_after(text, end))
+        for role in _cues_before(text, start) + _cues_after(text, end):
+            person.votes[role] += 2 if role in FAMILY_ROLES else 1
         assigned[index] = person
     for person in people:  # a known party names the role only when it is this person alone
         matches = [

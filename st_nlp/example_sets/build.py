@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from st_nlp.corpus.near_duplicates import near_duplicate_pairs
 from st_nlp.deid.deidentifier import Deidentifier
 from st_nlp.example_sets.select import (
     Candidate,
@@ -137,8 +138,10 @@ def build_example_set(
     for candidate, row in zip(candidates, scores, strict=True):
         candidate.confidence = float(row["scores"][str(parsed)])
     threshold = float(reviewer.thresholds[index])
-    chosen = diverse_top(candidates, min(n, MAX_N), threshold)
-    items = _items(reviewer, deid, chosen, subtype)
+    # Twice as many as asked: sentences that differ only in names become duplicates once
+    # de-identified, and are dropped then.
+    chosen = diverse_top(candidates, min(2 * n, len(candidates)), threshold)
+    items = _distinct(_items(reviewer, deid, chosen, subtype))[:n]
     notes = []
     low = sum(1 for item in items if item.confidence < threshold)
     if low:
@@ -157,6 +160,18 @@ def mark_reviewed(example_set: ExampleSet, reviewer_name: str) -> None:
         raise ValueError("reviewed_by must name the person who reviewed the set")
     example_set.reviewed_by = name
     example_set.reviewed_at = now()
+
+
+def _distinct(items: list[ExampleItem]) -> list[ExampleItem]:
+    """Drop items whose de-identified text nearly repeats an earlier (more confident) one."""
+    duplicates = {j for _, j, _ in near_duplicate_pairs([item.text for item in items])}
+    seen: set[str] = set()
+    kept = []
+    for index, item in enumerate(items):
+        if index not in duplicates and item.text not in seen:
+            kept.append(item)
+            seen.add(item.text)
+    return kept
 
 
 def _items(

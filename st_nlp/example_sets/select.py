@@ -22,8 +22,6 @@ from st_nlp.corpus.near_duplicates import near_duplicate_pairs
 from st_nlp.corpus.paths import DATA_DIR, NOTES_FILE, SENTENCES_FILE
 from st_nlp.corpus.records import NoteRecord, SentenceRecord
 
-CANDIDATE_POOL = 4  # score this many candidates per example asked for (at least 100)
-
 
 @dataclass
 class Candidate:
