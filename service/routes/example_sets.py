@@ -24,7 +24,7 @@ from st_nlp.example_sets.build import check_request
 router = APIRouter(tags=["example sets"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "missing or invalid API key"},
-    403: {"description": "the key's role may not build example sets"},
+    403: {"description": "the key's role may not build (or read) example sets"},
     404: {"description": "no such example set (or source audit) visible to this key"},
     429: {"description": "rate limit exceeded"},
 }
@@ -116,7 +116,7 @@ def get_example_set(
     set_id: str,
     request: Request,
     format: DownloadFormat = DownloadFormat.MD,
-    principal: Principal = Depends(require("example_sets")),
+    principal: Principal = Depends(require("example_sets_read")),
 ) -> FileResponse:
     """Download the set as md, html, csv, jsonl or Label Studio tasks."""
     with request.app.state.sessions() as session:
