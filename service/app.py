@@ -238,12 +238,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             headers=headers,
         )
 
-    from service.routes import audits, check, meta, review
+    from service.routes import audits, check, example_sets, meta, review
 
     app.include_router(meta.router)
     app.include_router(review.router)
     app.include_router(check.router)
     app.include_router(audits.router)
+    app.include_router(example_sets.router)
     return app
 
 

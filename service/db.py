@@ -1,4 +1,5 @@
-"""Persistence with SQLAlchemy: API keys (hashed), audit jobs and the append-only access log."""
+"""Persistence with SQLAlchemy: API keys (hashed), audit jobs, example sets and the append-only
+access log."""
 
 from __future__ import annotations
 
@@ -72,6 +73,23 @@ class AuditJob(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ExampleSetRow(Base):
+    """A trainer's de-identified example set. The files live under `example_sets/<id>/`."""
+
+    __tablename__ = "example_sets"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    unit: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
+    label: Mapped[str] = mapped_column(String(40))
+    subtype: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    source: Mapped[str] = mapped_column(String(64))
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    reviewed_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 def make_engine(url: str) -> Engine:

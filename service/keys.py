@@ -27,12 +27,15 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-# What each role may do; each role includes the caseworker's rights.
+# What each role may do; each role includes the caseworker's rights. Supervisors may read
+# the example sets their unit's trainers built (`example_sets_read`), not build them.
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.CASEWORKER: frozenset({"review", "classify", "check"}),
-    Role.SUPERVISOR: frozenset({"review", "classify", "check", "audits"}),
-    Role.TRAINER: frozenset({"review", "classify", "check", "example_sets"}),
-    Role.ADMIN: frozenset({"review", "classify", "check", "audits", "example_sets", "keys"}),
+    Role.SUPERVISOR: frozenset({"review", "classify", "check", "audits", "example_sets_read"}),
+    Role.TRAINER: frozenset({"review", "classify", "check", "example_sets", "example_sets_read"}),
+    Role.ADMIN: frozenset(
+        {"review", "classify", "check", "audits", "example_sets", "example_sets_read", "keys"}
+    ),
 }
 
 

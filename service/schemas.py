@@ -93,3 +93,33 @@ class ClassifyPublic(BaseModel):
 class ErrorPublic(BaseModel):
     detail: Any
     request_id: str | None = None
+
+
+class ExampleSetCreate(_Strict):
+    label: str = Field(max_length=40, description="Sentence label, e.g. blaming_language.")
+    subtype: str | None = Field(None, max_length=40, description="Blaming subtype (optional).")
+    n: int = Field(ge=1, le=200, description="How many examples.")
+    source: str = Field(
+        max_length=80, description='"corpus" or "audit:<job_id>" (a finished audit you can see).'
+    )
+    reviewed_by: str | None = Field(
+        None, max_length=120, description="Who reviewed the set; without it the set is a draft."
+    )
+
+
+class ExampleItemPublic(BaseModel):
+    text: str
+    labels: list[str]
+    subtype: str | None
+    register: str
+    findings: list[dict[str, Any]]
+    suggestions: list[str]
+    confidence: float
+
+
+class ExampleSetPublic(BaseModel):
+    id: str
+    draft: bool
+    reviewed_by: str | None
+    created_at: str
+    items: list[ExampleItemPublic]

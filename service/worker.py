@@ -34,6 +34,26 @@ def _classify(sentences: list[str]) -> list[dict[str, Any]]:
     return results
 
 
+_DEID: Any = None
+
+
+def _example_set(
+    label: str, subtype: str | None, n: int, source: str, reviewed_by: str | None
+) -> dict[str, Any]:
+    """Build a de-identified example set (the de-identifier loads on first use)."""
+    global _DEID
+    from st_nlp.example_sets.build import build_example_set
+
+    if _DEID is None:
+        from st_nlp.deid.deidentifier import Deidentifier
+
+        _DEID = Deidentifier()
+    result: dict[str, Any] = build_example_set(
+        _REVIEWER, _DEID, label, subtype, n, source, reviewed_by
+    ).to_dict()
+    return result
+
+
 def _ping() -> bool:
     return _REVIEWER is not None
 
@@ -57,6 +77,12 @@ class ModelWorker:
 
     def classify(self, sentences: list[str]) -> list[dict[str, Any]]:
         return self.pool.submit(_classify, sentences).result()
+
+    def example_set(
+        self, label: str, subtype: str | None, n: int, source: str, reviewed_by: str | None
+    ) -> dict[str, Any]:
+        """`source`: "corpus" or an audit output folder. Raises `ValueError` on bad input."""
+        return self.pool.submit(_example_set, label, subtype, n, source, reviewed_by).result()
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

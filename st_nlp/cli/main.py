@@ -9,6 +9,7 @@ from rich.table import Table
 from st_nlp import __version__
 from st_nlp.cli import audit as audit_commands
 from st_nlp.cli import data as data_commands
+from st_nlp.cli import examples as examples_commands
 from st_nlp.cli import model as model_commands
 from st_nlp.cli import review as review_commands
 from st_nlp.cli import serve as serve_commands
@@ -78,6 +79,8 @@ app.command()(model_commands.train)
 app.command()(model_commands.evaluate)
 app.command()(audit_commands.audit)
 app.command()(serve_commands.serve)
+app.command()(examples_commands.examples)
+app.command(name="deid-eval")(examples_commands.deid_eval)
 app.add_typer(serve_commands.keys_app, name="keys")
 
 

@@ -1,0 +1,1 @@
+"""De-identification of case-note text for trainers' example sets (Presidio + case-note rules)."""

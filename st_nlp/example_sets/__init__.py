@@ -1,0 +1,2 @@
+"""De-identified example sets for trainers: selection (`select.py`), de-identification and
+assembly (`build.py`), files (`export.py`)."""
