@@ -32,7 +32,10 @@ if not CHROMIUM.exists():
         raise RuntimeError(f"browser tests cannot run in CI: {message}")
     pytest.skip(message, allow_module_level=True)
 
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 @pytest.fixture(scope="module")
@@ -301,6 +304,7 @@ def test_web_audit_upload_runs_to_a_report(
         page.get_by_role("button", name="Download notes CSV").click()
     rows = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("note_id,") and len(rows) == 7
+    page.evaluate("document.getElementById('job').scrollIntoView()")
     _screenshot(page, "audits.png")
 
 
@@ -351,6 +355,24 @@ def test_web_pages_are_self_contained_and_locked_down(
         # No CDN or other third-party asset: everything works offline.
         assert not re.search(r"(src|href)=[\"']?(https?:)?//", response.text), path
         assert "import(" not in response.text and "http://" not in response.text, path
+
+
+@pytest.mark.parametrize("path", ["/", "/audits", "/example-sets"])
+def test_web_pages_pass_axe_wcag_aa_checks(
+    web: tuple[LiveServer, dict[str, str]], page: Page, path: str
+) -> None:
+    """axe-core (labels, names, contrast, ARIA) on each page, signed in and in use."""
+    server, keys = web
+    page.goto(server.url + path)
+    assert Axe().run(page, options=WCAG_AA).violations_count == 0  # signed out
+    role = {"/": "caseworker", "/audits": "supervisor", "/example-sets": "trainer"}[path]
+    _sign_in(page, keys[role])
+    if path == "/":
+        page.get_by_label("Case note text").fill(NOTE)
+        page.locator("#findings button").first.click()
+        expect(page.get_by_role("dialog")).to_be_visible()
+    results = Axe().run(page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def test_web_note_text_never_reaches_the_server_log(

@@ -121,15 +121,16 @@ export function setupSignIn(onChange) {
 }
 
 let taxonomy = null;
-/** The taxonomy (`GET /v1/labels`): component titles, rule principles, subtypes. */
-export async function loadTaxonomy() {
-  if (!taxonomy) taxonomy = (await api("/v1/labels")).json();
-  try {
-    return await taxonomy;
-  } catch (error) {
-    taxonomy = null;
-    throw error;
+/** The taxonomy (`GET /v1/labels`): component titles, rule principles, subtypes. Fetched once
+ * per page; a failed fetch (e.g. signed out) is retried on the next call. */
+export function loadTaxonomy() {
+  if (!taxonomy) {
+    taxonomy = api("/v1/labels").then((response) => response.json());
+    taxonomy.catch(() => {
+      taxonomy = null;
+    });
   }
+  return taxonomy;
 }
 
 export function humanize(name) {

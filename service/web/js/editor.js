@@ -177,18 +177,26 @@ function renderFindings() {
   findingsList.replaceChildren(...items);
 }
 
-async function renderQuality() {
+let componentTitles = {};
+
+/** Component titles for the quality panel; until they arrive, component names are shown. */
+async function loadComponentTitles() {
+  if (!apiKey()) return;
+  try {
+    const { components } = await loadTaxonomy();
+    componentTitles = Object.fromEntries(components.map((c) => [c.name, `${c.number}. ${c.title}`]));
+    renderQuality();
+  } catch {
+    /* signed out or offline: names stay */
+  }
+}
+
+function renderQuality() {
   if (!quality) {
     qualityBox.innerHTML = '<p class="muted">No review yet.</p>';
     return;
   }
-  let titles = {};
-  try {
-    const taxonomy = await loadTaxonomy();
-    titles = Object.fromEntries(taxonomy.components.map((c) => [c.name, `${c.number}. ${c.title}`]));
-  } catch {
-    /* titles are a nicety: fall back to names */
-  }
+  const titles = componentTitles;
   const score = Math.round(quality.score);
   const items = Object.entries(quality.components)
     .map(([name, documented]) => {
@@ -470,7 +478,9 @@ window.addEventListener("resize", () => openFinding && placePopover(openFinding.
 
 setupSignIn(() => {
   cache.clear();
+  loadComponentTitles();
   review();
 });
+loadComponentTitles();
 render();
 if (note.value) scheduleReview();

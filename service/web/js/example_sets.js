@@ -1,7 +1,7 @@
 // Example sets for trainers: ask POST /v1/example-sets for a de-identified set, show its items,
 // offer its files (GET /v1/example-sets/{id}?format=...).
 
-import { announce, api, ApiError, download, humanize, loadTaxonomy, setupSignIn } from "./common.js";
+import { announce, api, ApiError, apiKey, download, humanize, loadTaxonomy, setupSignIn } from "./common.js";
 
 const FORMATS = { md: "Markdown", html: "HTML", csv: "CSV", jsonl: "JSONL", labelstudio: "Label Studio JSON" };
 const EXTENSIONS = { md: "md", html: "html", csv: "csv", jsonl: "jsonl", labelstudio: "json" };
@@ -28,6 +28,7 @@ function explain(error) {
 
 async function fillSubtypes() {
   const select = document.getElementById("ex-subtype");
+  if (!apiKey()) return;
   try {
     const { subtypes } = await loadTaxonomy();
     select.replaceChildren(new Option("Any", ""), ...subtypes.map((s) => new Option(humanize(s.name), s.name)));
