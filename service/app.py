@@ -238,13 +238,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             headers=headers,
         )
 
-    from service.routes import audits, check, example_sets, meta, review
+    from service.routes import audits, check, example_sets, meta, review, web
 
     app.include_router(meta.router)
     app.include_router(review.router)
     app.include_router(check.router)
     app.include_router(audits.router)
     app.include_router(example_sets.router)
+    app.include_router(web.router)
+    app.mount("/static", web.WebAssets(directory=web.WEB_DIR), name="static")
     return app
 
 

@@ -17,11 +17,19 @@ keys_app = typer.Typer(help="Create, list and revoke API keys (stored hashed).")
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    local_web_key: bool = typer.Option(
+        False,
+        "--local-web-key",
+        help="Loopback only: create (first run) or reuse an admin key kept in the data directory"
+        " and print a sign-in link for the web app.",
+    ),
 ) -> None:
-    """Start the review service (API, LanguageTool-compatible endpoint)."""
+    """Start the review service (web app, API, LanguageTool-compatible endpoint)."""
     import os
 
     import uvicorn
+
+    from service.local_key import is_loopback
 
     os.environ["ST_NLP_HOST"] = host
     os.environ["ST_NLP_PORT"] = str(port)
@@ -30,7 +38,23 @@ def serve(
 
     get_settings.cache_clear()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    typer.echo(f"st-nlp service on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    url = f"http://{host}:{port}"
+    if local_web_key:
+        if not is_loopback(host):
+            raise fail(
+                f"--local-web-key needs a loopback --host (127.0.0.1 or localhost), not {host!r};"
+                " create keys with `st-nlp keys create --role ROLE` instead"
+            )
+        from service.local_key import KEY_FILE, ensure_local_key
+
+        with _sessions()() as session:
+            key, created = ensure_local_key(session, get_settings().data_dir)
+        where = get_settings().data_dir / KEY_FILE
+        typer.echo(
+            f"{'Created' if created else 'Using'} the local web-app key (admin, kept in {where})."
+        )
+        typer.echo(f"Open this link to sign in and paste a note:  {url}/#key={key}")
+    typer.echo(f"st-nlp web app on {url}/  (API docs: {url}/docs)")
     # uvicorn's own access log prints raw paths, which can hold a per-key URL: ours is used.
     uvicorn.run(create_app(), host=host, port=port, access_log=False, log_level="info")
 
