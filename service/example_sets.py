@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.db import ExampleSetRow
-from service.keys import Principal, Role
+from service.keys import Principal
 from st_nlp.example_sets.build import ExampleSet
 from st_nlp.example_sets.export import write
 
@@ -64,14 +64,7 @@ def save(
 
 
 def visible_to(row: ExampleSetRow, principal: Principal) -> bool:
-    """Creator, or a supervisor of the creator's unit; everyone else must not learn it exists."""
-    if row.key_id is not None and row.key_id == principal.key_id:
-        return True
-    return (
-        principal.role is Role.SUPERVISOR
-        and principal.unit is not None
-        and (row.unit == principal.unit)
-    )
+    return principal.may_see(row.key_id, row.unit)
 
 
 def to_public(row: ExampleSetRow, built: dict[str, Any]) -> dict[str, Any]:

@@ -69,14 +69,7 @@ def create_job(
 
 
 def visible_to(job: AuditJob, principal: Principal) -> bool:
-    """Creator, or a supervisor of the creator's unit. Everyone else must not learn it exists."""
-    if job.key_id is not None and job.key_id == principal.key_id:
-        return True
-    return (
-        principal.role is Role.SUPERVISOR
-        and principal.unit is not None
-        and job.unit == principal.unit
-    )
+    return principal.may_see(job.key_id, job.unit)
 
 
 def jobs_visible_to(session: Session, principal: Principal, limit: int = 100) -> list[AuditJob]:

@@ -49,6 +49,15 @@ class Principal:
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS[self.role]
 
+    def may_see(self, owner_key_id: str | None, owner_unit: str | None) -> bool:
+        """Object-level access: the creator, or a supervisor of the creator's unit.
+
+        Everyone else must not learn the object exists (routes answer 404, never 403).
+        """
+        if owner_key_id is not None and owner_key_id == self.key_id:
+            return True
+        return self.role is Role.SUPERVISOR and self.unit is not None and owner_unit == self.unit
+
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
