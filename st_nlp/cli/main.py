@@ -11,6 +11,7 @@ from st_nlp.cli import audit as audit_commands
 from st_nlp.cli import data as data_commands
 from st_nlp.cli import model as model_commands
 from st_nlp.cli import review as review_commands
+from st_nlp.cli import rewrites as rewrite_commands
 from st_nlp.cli import serve as serve_commands
 from st_nlp.taxonomy import COMPONENT_INFO, LABEL_INFO, SUBTYPE_INFO, Label
 
@@ -76,6 +77,7 @@ app.command()(review_commands.classify)
 app.command()(review_commands.review)
 app.command()(model_commands.train)
 app.command()(model_commands.evaluate)
+app.command("evaluate-rewrites")(rewrite_commands.evaluate_rewrites)
 app.command()(audit_commands.audit)
 app.command()(serve_commands.serve)
 app.add_typer(serve_commands.keys_app, name="keys")

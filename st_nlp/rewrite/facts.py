@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]{1,300})[\"”]|(?<![A-Za-z])['‘]([^'‘’]{2,200})['’](?![A-Za-z])")
 _NUMBERISH = re.compile(r"\d")
-_PLACEHOLDER = re.compile(r"\[[^\[\]]{1,160}\]")
+_PLACEHOLDER = re.compile(r"\[[^\[\]]{1,400}\]")
 # Role shorthand and common capitalized words that are not names.
 _NOT_NAMES = frozenset(
     "cw bm bf fob mob moc foc mgm mgf pgm pgf le cps dcfs ofp po dvpo mother father mom dad"
