@@ -99,10 +99,19 @@ class Reviewer:
         self.model_dir = model_dir
 
     @classmethod
-    def load(cls, path: str | Path | None = None, *, suggestions: bool = True) -> Reviewer:
+    def load(
+        cls,
+        path: str | Path | None = None,
+        *,
+        suggestions: bool = True,
+        examples: Path | None = None,
+    ) -> Reviewer:
         """Load a model folder (the bundled default when `path` is None).
 
         `suggestions=False` skips the rewrite step (batch jobs that only need labels).
+        `examples`: curated rewrite pairs for retrieval (default `$ST_NLP_REWRITE_EXAMPLES`,
+        else `annotation/data/rewrites.jsonl`; without the file, suggestions carry no example).
+        The optional LLM backend is configured by `ST_NLP_LLM_*` (see `st_nlp.rewrite.llm`).
         """
         folder = resolve_model_dir(path)
         config = read_config(folder)
@@ -125,9 +134,13 @@ class Reviewer:
             else None,
         )
         if suggestions:
+            from st_nlp.rewrite.llm import ChatCompletionsBackend
+            from st_nlp.rewrite.retrieval import ExampleIndex
             from st_nlp.rewrite.rewriter import FactBasedRewriter
 
-            reviewer.rewriter = FactBasedRewriter(reviewer)
+            reviewer.rewriter = FactBasedRewriter(
+                reviewer, ExampleIndex.from_file(examples), ChatCompletionsBackend.from_env()
+            )
         return reviewer
 
     def classify(self, sentences: Sequence[str]) -> list[dict[str, Any]]:

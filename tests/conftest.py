@@ -112,3 +112,19 @@ def tiny_corpus(tmp_path):  # type: ignore[no-untyped-def]
     write_records(tmp_path / "notes.jsonl", notes)
     write_records(tmp_path / "sentences.jsonl", sentences)
     return tmp_path, notes, sentences
+
+
+@pytest.fixture(scope="session")
+def examples_file(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A tiny curated-pairs file (see tests/rewrite_fixtures.py)."""
+    from rewrite_fixtures import write_pairs
+
+    return write_pairs(tmp_path_factory.mktemp("rewrites") / "rewrites.jsonl")
+
+
+@pytest.fixture(scope="session")
+def rewriting_reviewer(examples_file):  # type: ignore[no-untyped-def]
+    """The bundled model with the rewriter retrieving from the tiny curated pairs."""
+    from st_nlp import Reviewer
+
+    return Reviewer.load(examples=examples_file)

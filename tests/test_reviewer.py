@@ -79,7 +79,9 @@ def test_reviewer_suggestions_name_the_perpetrator_and_ask_for_facts(reviewer: R
         "start",
         "end",
         "strategy",
+        "example",
     }
+    assert set(suggestion["example"]) == {"original", "rewrite"}
     assert "FOB Daniel Reyes" in suggestion["text"]  # the note's own names, not placeholders
     assert "volatile relationship" not in suggestion["text"]
     assert suggestion["placeholders"]

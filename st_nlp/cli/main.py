@@ -12,6 +12,7 @@ from st_nlp.cli import data as data_commands
 from st_nlp.cli import examples as examples_commands
 from st_nlp.cli import model as model_commands
 from st_nlp.cli import review as review_commands
+from st_nlp.cli import rewrites as rewrite_commands
 from st_nlp.cli import serve as serve_commands
 from st_nlp.taxonomy import COMPONENT_INFO, LABEL_INFO, SUBTYPE_INFO, Label
 
@@ -77,6 +78,7 @@ app.command()(review_commands.classify)
 app.command()(review_commands.review)
 app.command()(model_commands.train)
 app.command()(model_commands.evaluate)
+app.command("evaluate-rewrites")(rewrite_commands.evaluate_rewrites)
 app.command()(audit_commands.audit)
 app.command()(serve_commands.serve)
 app.command()(examples_commands.examples)

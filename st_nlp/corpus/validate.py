@@ -4,7 +4,8 @@ Checks: records parse against the schema (unknown labels and subtypes, missing f
 offsets that disagree with the text, spans outside their sentence); duplicate ids; each sentence
 is exactly `note.text[start:end]`; sentences of a note do not overlap; a sentence's split,
 register and source match its note's; augmented data only in train and at most 15 % of it; and
-no near-duplicate sentence (token Jaccard >= 0.8) across splits.
+no near-duplicate sentence (token Jaccard >= 0.8) across splits. When `rewrites.jsonl` exists, its
+curated pairs are checked too (`validate_rewrites`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from pathlib import Path
 
 from st_nlp.corpus.jsonl import DataError, read_records
 from st_nlp.corpus.near_duplicates import JACCARD_THRESHOLD, near_duplicate_pairs
-from st_nlp.corpus.paths import DATA_DIR, NOTES_FILE, SENTENCES_FILE
+from st_nlp.corpus.paths import DATA_DIR, NOTES_FILE, REWRITES_FILE, SENTENCES_FILE
 from st_nlp.corpus.records import NoteRecord, SentenceRecord
+from st_nlp.corpus.rewrite_records import RewritePair
 
 MAX_AUGMENTED_SHARE_OF_TRAIN = 0.15
 
@@ -46,7 +48,50 @@ def _load(path: Path, model, problems: list[Problem]):  # type: ignore[no-untype
 
 
 def validate_corpus(data_dir: Path = DATA_DIR) -> list[Problem]:
-    """Return every problem in `notes.jsonl` and `sentences.jsonl` under `data_dir`."""
+    """Return every problem in `notes.jsonl`, `sentences.jsonl` and `rewrites.jsonl`."""
+    problems = _validate_sentences(data_dir)
+    if (data_dir / REWRITES_FILE).exists():
+        problems += validate_rewrites(data_dir / REWRITES_FILE)
+    return problems
+
+
+def validate_rewrites(path: Path) -> list[Problem]:
+    """Curated pairs: schema and brackets, unique ids, every fact of the original kept in the
+    rewrite, no near-duplicate original or rewrite across splits."""
+    from st_nlp.corpus.rewrite_curation import fact_problem
+    from st_nlp.nlp import load_pipeline
+
+    problems: list[Problem] = []
+    pairs: list[tuple[int, RewritePair]] = _load(path, RewritePair, problems)
+    if problems:
+        return problems
+    where = str(path)
+    seen: set[str] = set()
+    nlp = load_pipeline(disable=("ner",))
+    for number, pair in pairs:
+        if pair.id in seen:
+            problems.append(Problem(where, number, f"duplicate id {pair.id!r}"))
+        seen.add(pair.id)
+        problem = fact_problem(nlp, pair.original, pair.rewrite)
+        if problem:
+            problems.append(Problem(where, number, f"{pair.id}: {problem}"))
+    for field in ("original", "rewrite"):
+        texts = [getattr(pair, field) for _, pair in pairs]
+        for i, j, score in near_duplicate_pairs(texts):
+            (line_i, a), (line_j, b) = pairs[i], pairs[j]
+            if a.split != b.split:
+                problems.append(
+                    Problem(
+                        where,
+                        line_j,
+                        f"{field} is a near-duplicate of line {line_i} across splits"
+                        f" ({a.split}/{b.split}, token Jaccard {score:.2f})",
+                    )
+                )
+    return problems
+
+
+def _validate_sentences(data_dir: Path) -> list[Problem]:
     problems: list[Problem] = []
     notes_path, sentences_path = data_dir / NOTES_FILE, data_dir / SENTENCES_FILE
     notes: list[tuple[int, NoteRecord]] = _load(notes_path, NoteRecord, problems)

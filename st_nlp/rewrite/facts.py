@@ -13,12 +13,14 @@ from spacy.tokens import Doc
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]{1,300})[\"”]|(?<![A-Za-z])['‘]([^'‘’]{2,200})['’](?![A-Za-z])")
 _NUMBERISH = re.compile(r"\d")
-_PLACEHOLDER = re.compile(r"\[[^\[\]]{1,160}\]")
+_PLACEHOLDER = re.compile(r"\[[^\[\]]{1,400}\]")
 # Role shorthand and common capitalized words that are not names.
 _NOT_NAMES = frozenset(
     "cw bm bf fob mob moc foc mgm mgf pgm pgf le cps dcfs ofp po dvpo mother father mom dad"
     " mommy daddy ms mr mrs dr the a an he she they it i we on at in per child children"
-    " police officer officers judge court petitioner respondent caseworker worker".split()
+    " police officer officers judge court petitioner respondent caseworker worker"
+    # Sentence-initial common nouns the small tagger often reads as proper nouns.
+    " son daughter baby couple incident ongoing dept department agency parents family".split()
 )
 
 
@@ -54,8 +56,14 @@ def extract_facts(doc: Doc | object) -> Facts:
 
 
 def missing_facts(facts: Facts, suggestion: str) -> list[str]:
-    """Facts of the original that do not appear in the suggestion."""
-    return [fact for fact in facts.all() if fact and fact not in suggestion]
+    """Facts of the original that do not appear in the suggestion.
+
+    Names match case-insensitively ("Baby Amara" may become "baby Amara" mid-sentence); numbers
+    and quotes must match exactly.
+    """
+    lowered = suggestion.lower()
+    lost = [name for name in facts.names if name.lower() not in lowered]
+    return lost + [fact for fact in facts.numbers + facts.quotes if fact and fact not in suggestion]
 
 
 def placeholders(text: str) -> list[str]:

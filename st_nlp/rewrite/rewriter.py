@@ -1,10 +1,21 @@
 """The built-in rewriter: drafts suggestions with the strategies, then checks each one.
 
 Checks, applied at run time before a suggestion is returned:
-- every name, date, time, number and quoted span of the original sentence is kept;
+- every name, date, time, number and quoted span of the original sentence is kept (a fact a
+  draft could not place is listed in a final `[also from the original: ...]` prompt);
+- no name, number or quote outside the [prompts] that the note (or caller context) lacks, and
+  none from a retrieved example;
 - the suggestion is not itself flagged as blaming language (rules and classifier);
-- control characters (bidirectional overrides, zero-width) never appear in a suggestion.
-Suggestions are deterministic: same note, context and model, same suggestions.
+- brackets are well formed and control characters (bidirectional overrides, zero-width) never
+  appear in a suggestion.
+Every flagged sentence gets 1-3 suggestions: when every draft fails a check, a prompt-only
+suggestion (also checked) takes their place. Suggestions are deterministic: same note,
+context, curated examples and model, same suggestions.
+
+The nearest curated pair (`retrieval.ExampleIndex`) is shown with each suggestion as
+`example` and, when the rules found no blaming words, its subtypes choose the strategy.
+An optional LLM backend (`llm.ChatCompletionsBackend`, off by default) adds a first draft that
+passes the same checks.
 """
 
 from __future__ import annotations
@@ -14,13 +25,17 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span, Token
 
-from st_nlp.rewrite.facts import extract_facts, missing_facts, placeholders
+from st_nlp.corpus.rewrite_records import bracket_problem
+from st_nlp.rewrite.facts import Facts, extract_facts, missing_facts, placeholders
+from st_nlp.rewrite.llm import ChatCompletionsBackend
 from st_nlp.rewrite.parties import Parties, find_parties
+from st_nlp.rewrite.retrieval import ExampleIndex, Neighbor
 from st_nlp.rewrite.strategies import (
     Draft,
     active_voice,
     behavior_prompts,
     pivot_to_perpetrator,
+    prompt_only,
 )
 from st_nlp.taxonomy import LABELS, Label
 
@@ -71,11 +86,37 @@ def _clause_of(token: Token, sentence: Span) -> Span:
     return sentence.doc[start:end]
 
 
+def _contains(text: str, fact: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", text) is not None
+
+
+def _render(fact: str, facts: Facts) -> str:
+    """A fact as listed for the writer: quotes keep their quotation marks (they are someone's
+    words, and the blaming rules skip quoted words)."""
+    return f'"{fact}"' if fact in facts.quotes else fact
+
+
+def _guess_subtypes(neighbors: list[Neighbor]) -> list[str]:
+    """Subtypes of the nearest curated pairs, most frequent first (ties: nearest first)."""
+    votes: dict[str, float] = {}
+    for rank, neighbor in enumerate(neighbors):
+        for subtype in neighbor.pair.subtypes:
+            votes[str(subtype)] = votes.get(str(subtype), 0.0) + 1.0 / (rank + 1)
+    return sorted(votes, key=lambda sub: -votes[sub])
+
+
 class FactBasedRewriter:
     """Rewrites blaming language and vague characterizations without inventing facts."""
 
-    def __init__(self, reviewer: Reviewer) -> None:
+    def __init__(
+        self,
+        reviewer: Reviewer,
+        examples: ExampleIndex | None = None,
+        llm: ChatCompletionsBackend | None = None,
+    ) -> None:
         self.reviewer = reviewer
+        self.examples = examples
+        self.llm = llm
 
     def suggest_note(
         self, sentences: list[SentenceResult], doc: Doc, context: dict[str, Any] | None
@@ -88,11 +129,107 @@ class FactBasedRewriter:
             span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if span is None:
                 continue
-            drafts = self._drafts(sentence, span, parties)
-            sentence.suggestions = self._checked(drafts, span, sentence)
+            neighbors = self.examples.nearest(sentence.text) if self.examples else []
+            drafts = self._llm_drafts(sentence, doc, parties, neighbors)
+            drafts += self._drafts(sentence, span, parties, neighbors)
+            facts = extract_facts(span.as_doc())
+            known = " ".join([doc.text, parties.perpetrator or "", parties.survivor or ""])
+            accepted = self._checked(drafts, sentence, facts, known, neighbors)
+            if not accepted and Label.BLAMING_LANGUAGE not in sentence.labels:
+                label = (
+                    Label.PERPETRATOR_PATTERN
+                    if Label.PERPETRATOR_PATTERN in sentence.labels
+                    else Label.SURVIVOR_PROTECTIVE_ACTION
+                )
+                plain = behavior_prompts(span, str(label), quote_claim=False)
+                accepted = self._checked([plain], sentence, facts, known, neighbors)
+            if not accepted:
+                listed = [_render(fact, facts) for fact in facts.all()]
+                fallback = prompt_only(parties, listed)
+                accepted = self._checked([fallback], sentence, facts, known, neighbors)
+            if not accepted:  # the last resort asks only questions, keeping the facts
+                bare = prompt_only(Parties(None, None), listed, "questions_only")
+                accepted = self._checked([bare], sentence, facts, known, [], strict=False)
+            if neighbors:
+                example = {
+                    "original": neighbors[0].pair.original,
+                    "rewrite": neighbors[0].pair.rewrite,
+                }
+                for suggestion in accepted:
+                    suggestion["example"] = example
+            sentence.suggestions = accepted
 
-    def _drafts(self, sentence: SentenceResult, span: Span, parties: Parties) -> list[Draft]:
-        """One draft that rewrites each finding's clause in place, or behavior prompts."""
+    def _llm_drafts(
+        self, sentence: SentenceResult, doc: Doc, parties: Parties, neighbors: list[Neighbor]
+    ) -> list[Draft]:
+        if self.llm is None:
+            return []
+        messages = self.llm.messages(
+            sentence.text,
+            doc.text,
+            {"perpetrator": parties.perpetrator, "survivor": parties.survivor},
+            sorted({f.subtype for f in sentence.findings}),
+            [(n.pair.original, n.pair.rewrite) for n in neighbors],
+        )
+        text = self.llm.complete(messages)
+        if text is None:
+            return []
+        return [
+            Draft(
+                text,
+                "llm",
+                "A rewrite drafted by the agency's language model and checked like the others.",
+                "Pivot to the perpetrator; keep the facts; record the child's experience",
+            )
+        ]
+
+    def _drafts(
+        self,
+        sentence: SentenceResult,
+        span: Span,
+        parties: Parties,
+        neighbors: list[Neighbor] | None = None,
+    ) -> list[Draft]:
+        """Clause rewrites for the findings, then whole-sentence drafts for the subtypes."""
+        drafts: list[Draft] = []
+        clause_draft = self._clause_rewrites(sentence, span, parties)
+        if clause_draft is not None:
+            drafts.append(clause_draft)
+        if Label.BLAMING_LANGUAGE in sentence.labels:
+            subtypes = [f.subtype for f in sentence.findings] or _guess_subtypes(neighbors or [])
+            if not sentence.findings and "agentless" in subtypes[:2]:
+                drafts += self._passives(span, parties)
+            for subtype in dict.fromkeys([*subtypes, "survivor_blame"]):
+                if subtype != "agentless":
+                    drafts.append(pivot_to_perpetrator(span, subtype, parties))
+                    break
+            return drafts
+        label = (
+            Label.PERPETRATOR_PATTERN
+            if Label.PERPETRATOR_PATTERN in sentence.labels
+            else Label.SURVIVOR_PROTECTIVE_ACTION
+        )
+        return [
+            *drafts,
+            behavior_prompts(span, str(label)),
+            behavior_prompts(span, str(label), quote_claim=False),
+        ]
+
+    @staticmethod
+    def _passives(span: Span, parties: Parties) -> list[Draft]:
+        """Active-voice drafts for passive verbs the rules did not flag."""
+        for verb in span:
+            if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children):
+                clause = _clause_of(verb, span)
+                draft = active_voice(clause, verb, parties)
+                if draft is not None:
+                    return [_splice(span, [(clause.start_char, clause.end_char, draft)])]
+        return []
+
+    def _clause_rewrites(
+        self, sentence: SentenceResult, span: Span, parties: Parties
+    ) -> Draft | None:
+        """One draft that rewrites each finding's clause in place."""
         doc = span.doc
         replacements: list[tuple[int, int, Draft]] = []
         findings = sorted(
@@ -123,24 +260,7 @@ class FactBasedRewriter:
             if any(start < e and s < end for s, e, _ in replacements):
                 continue  # one rewrite per clause: the most blaming subtype decides
             replacements.append((start, end, draft))
-        if replacements:
-            text = doc.text[span.start_char : span.end_char]
-            for start, end, draft in sorted(replacements, key=lambda r: r[0], reverse=True):
-                text = text[: start - span.start_char] + draft.text + text[end - span.start_char :]
-            first = min(replacements, key=lambda r: r[0])[2]
-            strategies = "+".join(dict.fromkeys(d.strategy for _, _, d in replacements))
-            text = text[:1].upper() + text[1:]
-            if not text.rstrip().endswith((".", "!", "?")):
-                text = text.rstrip() + "."
-            return [Draft(text, strategies, first.rationale, first.principle)]
-        if Label.BLAMING_LANGUAGE in sentence.labels:
-            return [pivot_to_perpetrator(span, "survivor_blame", parties)]
-        label = (
-            Label.PERPETRATOR_PATTERN
-            if Label.PERPETRATOR_PATTERN in sentence.labels
-            else Label.SURVIVOR_PROTECTIVE_ACTION
-        )
-        return [behavior_prompts(span, str(label))]
+        return _splice(span, replacements) if replacements else None
 
     @staticmethod
     def _parties_for(clause: Span, subtype: str, parties: Parties) -> Parties:
@@ -154,17 +274,35 @@ class FactBasedRewriter:
         return Parties(parties.perpetrator, subject)
 
     def _checked(
-        self, drafts: list[Draft], span: Span, sentence: SentenceResult
+        self,
+        drafts: list[Draft],
+        sentence: SentenceResult,
+        facts: Facts,
+        note_text: str,
+        neighbors: list[Neighbor],
+        strict: bool = True,
     ) -> list[dict[str, Any]]:
-        facts = extract_facts(span.as_doc())
+        """The drafts that pass every check, at most three, in order."""
         accepted: list[dict[str, Any]] = []
         seen: set[str] = set()
+        leaks = self._example_facts(neighbors, note_text)
         for draft in drafts:
-            text = _CONTROL.sub("", draft.text).strip()
+            text = " ".join(_CONTROL.sub("", draft.text).split())
+            if not text or bracket_problem(text):
+                continue
             lost = missing_facts(facts, text)
             if lost:
-                text = text.rstrip(".") + f" (kept from the original: {'; '.join(lost)})."
-            if text in seen or text == sentence.text or self._still_blaming(text):
+                listed = "; ".join(_render(fact, facts) for fact in lost)
+                text = text.rstrip(".") + f" [also from the original: {listed}]."
+            if text in seen or text == sentence.text:
+                continue
+            if any(_contains(text, fact) for fact in leaks):
+                continue  # never a name, number or quote taken from an example
+            if self._invented(text, note_text):
+                continue  # a name, number or quote outside the [prompts] the note lacks
+            if strict and self.still_blaming(text):
+                continue
+            if bracket_problem(text):
                 continue
             seen.add(text)
             accepted.append(
@@ -182,7 +320,25 @@ class FactBasedRewriter:
                 break
         return accepted
 
-    def _still_blaming(self, text: str) -> bool:
+    def _invented(self, text: str, known: str) -> list[str]:
+        """Names, numbers and quotes of `text`, outside its [prompts], that `known` lacks."""
+        own_words = _PLACEHOLDER.sub(" ", text)
+        facts = extract_facts(self.reviewer.nlp(own_words))
+        lowered = known.lower()
+        return [f for f in facts.all() if f and f.lower() not in lowered]
+
+    def _example_facts(self, neighbors: list[Neighbor], note_text: str) -> set[str]:
+        """Names, numbers and quotes of the examples that the note does not contain."""
+        found: set[str] = set()
+        nlp = self.reviewer.nlp
+        for neighbor in neighbors:
+            for text in (neighbor.pair.original, neighbor.pair.rewrite):
+                for fact in extract_facts(nlp(text)).all():
+                    if fact and not _contains(note_text, fact):
+                        found.add(fact)
+        return found
+
+    def still_blaming(self, text: str) -> bool:
         """Rules on the whole suggestion; the classifier on its own words, with the bracketed
         prompts (our questions to the writer, not the writer's language) left blank."""
         reviewer = self.reviewer
@@ -193,3 +349,16 @@ class FactBasedRewriter:
         own_words = _PLACEHOLDER.sub("[...]", text)
         score = reviewer.classifier.predict_proba([own_words])[0, blaming]
         return bool(score >= reviewer.thresholds[blaming])
+
+
+def _splice(span: Span, replacements: list[tuple[int, int, Draft]]) -> Draft:
+    """The sentence with each clause replaced by its draft, as one sentence-cased draft."""
+    text = span.doc.text[span.start_char : span.end_char]
+    for start, end, draft in sorted(replacements, key=lambda r: r[0], reverse=True):
+        text = text[: start - span.start_char] + draft.text + text[end - span.start_char :]
+    first = min(replacements, key=lambda r: r[0])[2]
+    strategies = "+".join(dict.fromkeys(d.strategy for _, _, d in replacements))
+    text = text[:1].upper() + text[1:]
+    if not text.rstrip().endswith((".", "!", "?")):
+        text = text.rstrip() + "."
+    return Draft(text, strategies, first.rationale, first.principle)

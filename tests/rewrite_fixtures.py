@@ -1,0 +1,68 @@
+"""Tiny curated rewrite pairs for retrieval and evaluation tests (synthetic)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from st_nlp.corpus.jsonl import write_records
+from st_nlp.corpus.rewrite_records import RewritePair
+
+# The first pair carries facts no test note has (Zebediah Quill, 4/4/19, "never again"): a
+# suggestion that contains them copied an example.
+PAIRS: list[dict[str, Any]] = [
+    {
+        "id": "rw-t-0001",
+        "original": "The parents have a volatile relationship and fight often.",
+        "subtypes": ["mutualizing"],
+        "rewrite": "Mr. Zebediah Quill [specific acts toward his partner] on 4/4/19 and said"
+        ' "never again" [what the children saw or heard].',
+        "rationale": "Names one actor.",
+        "context": {"perpetrator": "Mr. Zebediah Quill"},
+        "split": "train",
+        "batch": "t",
+    },
+    {
+        "id": "rw-t-0002",
+        "original": "Mother was beaten last week.",
+        "subtypes": ["agentless"],
+        "rewrite": "[Name] beat Mother last week [where, injuries].",
+        "rationale": "Names the actor.",
+        "split": "train",
+        "batch": "t",
+    },
+    {
+        "id": "rw-t-0003",
+        "original": "Father is very controlling.",
+        "subtypes": [],
+        "vague": "perpetrator",
+        "rewrite": "Father [specific behaviors, e.g. takes her phone, tracks her car].",
+        "rationale": "A label is not a behavior.",
+        "split": "train",
+        "batch": "t",
+    },
+    {
+        "id": "rw-t-0004",
+        "original": "BM failed to protect the kids from FOB on 2/2.",
+        "subtypes": ["survivor_blame"],
+        "rewrite": "FOB [what he did on 2/2]; BM [her protective efforts].",
+        "rationale": "Pivot to the perpetrator.",
+        "split": "test",
+        "batch": "t",
+    },
+    {
+        "id": "rw-t-0005",
+        "original": "Mom is protective of the kids.",
+        "subtypes": [],
+        "vague": "survivor",
+        "rewrite": "Mom [specific protective actions].",
+        "rationale": "Protective efforts as actions.",
+        "split": "test",
+        "batch": "t",
+    },
+]
+
+
+def write_pairs(path: Path, pairs: list[dict[str, Any]] = PAIRS) -> Path:
+    write_records(path, [RewritePair.model_validate(p) for p in pairs])
+    return path

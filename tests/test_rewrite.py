@@ -1,0 +1,189 @@
+"""The rewriter's rules: no invented facts, every fact kept, the note's names, not blaming,
+well-formed placeholders, 1-3 suggestions for every flagged sentence, determinism, retrieval."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from st_nlp import Reviewer
+from st_nlp.corpus.rewrite_records import bracket_problem
+from st_nlp.rewrite.facts import extract_facts, missing_facts
+from st_nlp.rewrite.rewriter import FactBasedRewriter
+from st_nlp.rewrite.strategies import Draft
+
+REED_NOTE = (
+    "CW met with Ms. Alvarez at the shelter on 3/12.\n"
+    "Mr. Reed punched Ms. Alvarez in the face on 3/9 while Mia (6) watched.\n"
+    "Ms. Alvarez was assaulted again on 3/10.\n"
+    "The parents have a volatile relationship."
+)
+FLAGGED = [
+    "Mother failed to protect the children from FOB on 5/2.",
+    "She allowed him back into the home after the OFP was granted on 4/1/24.",
+    "The argument got physical at approx 11 p.m.",
+    "Mother is in denial about the abuse and lacks insight.",
+    "Mother was assaulted on two prior occasions.",
+    'BM keeps making excuses for FOB ("he is just stressed") and does not understand the risk.',
+    "The couple fights constantly in front of Luis (7).",
+    "He has anger issues but loves his kids.",
+    "The children were not affected.",
+    "???",
+    "Dispute.",
+]
+
+
+def _review(reviewer: Reviewer, note: str, context: dict[str, Any] | None = None) -> list[Any]:
+    return [s for s in reviewer.review(note, context).sentences if s.suggestions]
+
+
+def _rewriter(reviewer: Reviewer) -> FactBasedRewriter:
+    assert isinstance(reviewer.rewriter, FactBasedRewriter)
+    return reviewer.rewriter
+
+
+def _gold(reviewer: Reviewer, text: str, labels: list[str]) -> list[dict[str, Any]]:
+    """Suggestions for `text` as one flagged sentence (labels given, findings from the rules)."""
+    from st_nlp.reviewer import SentenceResult
+
+    doc = reviewer.nlp(text)
+    findings = reviewer.rules.find(doc) if "blaming_language" in labels else []
+    sentence = SentenceResult(text, 0, len(text), labels, {}, findings)
+    _rewriter(reviewer).suggest_note([sentence], doc, None)
+    return sentence.suggestions
+
+
+@pytest.mark.parametrize("text", FLAGGED)
+def test_rewrite_every_flagged_sentence_gets_one_to_three_checked_suggestions(
+    rewriting_reviewer: Reviewer, text: str
+) -> None:
+    suggestions = _gold(rewriting_reviewer, text, ["blaming_language"])
+    assert 1 <= len(suggestions) <= 3
+    facts = extract_facts(rewriting_reviewer.nlp(text))
+    for item in suggestions:
+        assert not missing_facts(facts, item["text"]), "every fact of the original is kept"
+        assert bracket_problem(item["text"]) is None
+        assert item["placeholders"] == re.findall(r"\[[^\[\]]+\]", item["text"])
+        assert (item["start"], item["end"]) == (0, len(text))
+        assert not rewriting_reviewer.rules.find(rewriting_reviewer.nlp(item["text"]))
+        if item["strategy"] != "questions_only":
+            assert not _rewriter(rewriting_reviewer).still_blaming(item["text"])
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Father is controlling and jealous.", "perpetrator_pattern"),
+        ("Mr. Haddad is abusive toward his wife.", "perpetrator_pattern"),
+        ("Mom is very protective of the kids.", "survivor_protective_action"),
+    ],
+)
+def test_rewrite_vague_characterization_asks_for_the_behaviors(
+    rewriting_reviewer: Reviewer, text: str, label: str
+) -> None:
+    suggestions = _gold(rewriting_reviewer, text, [label])
+    assert 1 <= len(suggestions) <= 3
+    first = suggestions[0]
+    assert first["strategy"] == "behavior_prompts"
+    subject = text.split(" is ")[0]
+    assert first["text"].startswith(subject + " [specific")
+    kind = "behaviors" if label == "perpetrator_pattern" else "protective actions"
+    assert kind in first["placeholders"][0]
+
+
+def test_rewrite_never_invents_facts(rewriting_reviewer: Reviewer) -> None:
+    """Outside the [prompts], every name, number and quote of a suggestion is in the note."""
+    for sentence in _review(rewriting_reviewer, REED_NOTE):
+        for item in sentence.suggestions:
+            own_words = re.sub(r"\[[^\[\]]*\]", " ", item["text"])
+            for fact in extract_facts(rewriting_reviewer.nlp(own_words)).all():
+                assert fact in REED_NOTE, f"{fact!r} is not in the note"
+
+
+def test_rewrite_active_voice_names_the_actor_from_the_note(rewriting_reviewer: Reviewer) -> None:
+    from st_nlp.rewrite.parties import find_parties
+
+    doc = rewriting_reviewer.nlp(REED_NOTE)
+    sentence = next(s for s in _review(rewriting_reviewer, REED_NOTE) if "assaulted" in s.text)
+    span = doc.char_span(sentence.start, sentence.end)
+    assert span is not None
+    drafts = _rewriter(rewriting_reviewer)._drafts(sentence, span, find_parties(doc))
+    assert drafts[0].strategy == "active_voice"
+    assert drafts[0].text == "Mr. Reed assaulted Ms. Alvarez again on 3/10."
+    # Whichever draft passes the classifier, the returned suggestion names the actor.
+    assert all(item["text"].startswith("Mr. Reed") for item in sentence.suggestions)
+
+
+def test_rewrite_mutualizing_names_one_actor_with_behavior_prompts(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    sentence = next(s for s in _review(rewriting_reviewer, REED_NOTE) if "volatile" in s.text)
+    first = sentence.suggestions[0]
+    assert "relationship" not in first["text"]
+    assert first["text"].startswith("Mr. Reed [specific behavior toward Ms. Alvarez")
+    assert "Ms. Alvarez [" in first["text"]
+
+
+def test_rewrite_uses_caller_context_parties(rewriting_reviewer: Reviewer) -> None:
+    context = {
+        "parties": [
+            {"name": "Mr. Okafor", "role": "perpetrator"},
+            {"name": "Ms. Bello", "role": "survivor"},
+        ]
+    }
+    suggestions = _review(rewriting_reviewer, "Ms. Bello was assaulted on 6/1.", context)
+    assert suggestions[0].suggestions[0]["text"] == "Mr. Okafor assaulted Ms. Bello on 6/1."
+
+
+def test_rewrite_is_deterministic(rewriting_reviewer: Reviewer) -> None:
+    first = rewriting_reviewer.review(REED_NOTE).to_dict()
+    assert first == rewriting_reviewer.review(REED_NOTE).to_dict()
+
+
+def test_rewrite_suggestions_show_the_nearest_curated_example(
+    rewriting_reviewer: Reviewer, examples_file: Any
+) -> None:
+    from st_nlp.corpus.jsonl import read_records
+    from st_nlp.corpus.rewrite_records import RewritePair
+
+    train = {p.original: p.rewrite for _, p in read_records(examples_file, RewritePair)}
+    sentence = next(s for s in _review(rewriting_reviewer, REED_NOTE) if "volatile" in s.text)
+    example = sentence.suggestions[0]["example"]
+    assert example["original"] == "The parents have a volatile relationship and fight often."
+    assert train[example["original"]] == example["rewrite"]
+
+
+def test_rewrite_retrieval_ranks_the_most_similar_original_first(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    index = _rewriter(rewriting_reviewer).examples
+    assert index is not None
+    assert all(p.split == "train" for p in index.pairs)
+    assert index.nearest("Dad is extremely controlling.")[0].pair.id == "rw-t-0003"
+    assert index.nearest("Ms. Reyes was beaten on Sunday.")[0].pair.id == "rw-t-0002"
+
+
+def test_rewrite_never_copies_facts_from_an_example(rewriting_reviewer: Reviewer) -> None:
+    """A draft carrying the example's name, date or quote is rejected by the run-time check."""
+    rewriter = _rewriter(rewriting_reviewer)
+    assert rewriter.examples is not None
+    text = "The parents have a volatile relationship."
+    neighbors = rewriter.examples.nearest(text)
+    from st_nlp.reviewer import SentenceResult
+
+    sentence = SentenceResult(text, 0, len(text), ["blaming_language"], {})
+    facts = extract_facts(rewriting_reviewer.nlp(text))
+    drafts = [
+        Draft("Mr. Zebediah Quill [specific acts toward the survivor].", "x", "r", "p"),
+        Draft("[Name] [specific acts] on 4/4/19.", "x", "r", "p"),
+        Draft('[Name] said "never again" [to whom, when].', "x", "r", "p"),
+        Draft("[Name] [specific acts toward the survivor, when].", "x", "r", "p"),
+    ]
+    accepted = rewriter._checked(drafts, sentence, facts, text, neighbors)
+    assert [a["text"] for a in accepted] == ["[Name] [specific acts toward the survivor, when]."]
+    for sentence_result in _review(rewriting_reviewer, REED_NOTE + " They fight."):
+        for item in sentence_result.suggestions:
+            for leaked in ("Zebediah", "Quill", "4/4/19", "never again"):
+                assert leaked not in item["text"]
