@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-all lint typecheck clean
+.PHONY: setup run test test-all lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: setup
 ## Everything, including slow tests (training, full evaluation).
 test-all: setup
 	$(BIN)/python -m pytest -m ""
+
+## Performance benchmark (about 15-20 minutes on 2 cores); writes BENCHMARKS.md and .json.
+bench: setup
+	$(BIN)/st-nlp bench --out BENCHMARKS.md
 
 lint: setup
 	$(BIN)/ruff check st_nlp service tests

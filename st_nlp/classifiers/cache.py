@@ -36,6 +36,11 @@ class ScoreCache:
     def __len__(self) -> int:
         return len(self._rows)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+            self.hits = self.misses = 0
+
     def scores(
         self, texts: Sequence[str], compute: Callable[[list[str]], np.ndarray], width: int
     ) -> np.ndarray:

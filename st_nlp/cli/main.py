@@ -8,6 +8,7 @@ from rich.table import Table
 
 from st_nlp import __version__
 from st_nlp.cli import audit as audit_commands
+from st_nlp.cli import bench as bench_commands
 from st_nlp.cli import data as data_commands
 from st_nlp.cli import model as model_commands
 from st_nlp.cli import review as review_commands
@@ -78,6 +79,7 @@ app.command()(model_commands.train)
 app.command()(model_commands.evaluate)
 app.command()(audit_commands.audit)
 app.command()(serve_commands.serve)
+app.command()(bench_commands.bench)
 app.add_typer(serve_commands.keys_app, name="keys")
 
 
