@@ -4,10 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+<<<<<<< HEAD
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: setup setup-browser run test test-all lint typecheck clean
+=======
+.PHONY: setup run test test-all lint typecheck bench clean
+>>>>>>> bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +47,10 @@ test: setup setup-browser
 ## Everything, including slow tests (training, full evaluation).
 test-all: setup setup-browser
 	$(BIN)/python -m pytest -m ""
+
+## Performance benchmark (about 15-20 minutes on 2 cores); writes BENCHMARKS.md and .json.
+bench: setup
+	$(BIN)/st-nlp bench --out BENCHMARKS.md
 
 lint: setup
 	$(BIN)/ruff check st_nlp service tests

@@ -23,7 +23,7 @@ from st_nlp.corpus.jsonl import read_records
 from st_nlp.corpus.paths import DATA_DIR, NOTES_FILE
 from st_nlp.corpus.records import NoteRecord
 from st_nlp.counterfactual import swap_gender, swap_names
-from st_nlp.reviewer import BLAMING_INDEX, Reviewer, merge_findings
+from st_nlp.reviewer import BLAMING_INDEX, Reviewer, default_runtime, merge_findings
 from st_nlp.taxonomy import LABELS, Label
 from st_nlp.training import load_split
 
@@ -130,10 +130,11 @@ def evaluate_model(
     data_dir: Path = DATA_DIR,
     split: str = "test",
     progress: Callable[[str], None] | None = None,
+    runtime: str | None = None,
 ) -> dict[str, Any]:
     say = progress or (lambda message: None)
     started = time.time()
-    reviewer = Reviewer.load(model)
+    reviewer = Reviewer.load(model, runtime=runtime)
     data = load_split(split, data_dir)
     if not data.texts:
         raise ValueError(f"split {split!r} is empty in {data_dir}")
@@ -252,5 +253,6 @@ def evaluate_model(
         "by_register": registers,
         "members": members,
         "note_quality": note_quality,
+        "runtime": runtime or default_runtime(),
         "seconds": round(time.time() - started, 1),
     }

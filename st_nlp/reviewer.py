@@ -11,6 +11,7 @@ Offsets are Python string indices (Unicode code points) into the text passed in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from st_nlp.classifiers.base import SentenceClassifier, get_loader
+from st_nlp.classifiers.cache import ScoreCache
+from st_nlp.classifiers.ensemble import EnsembleClassifier
+from st_nlp.classifiers.minilm import MiniLMClassifier
+from st_nlp.classifiers.onnx_minilm import RUNTIMES, to_onnx
 from st_nlp.model_store import read_config, resolve_model_dir
 from st_nlp.nlp import load_pipeline
 from st_nlp.quality import QualityReport, QualityWeights, assess
@@ -30,6 +35,16 @@ from st_nlp.spans.tagger import SpanTagger, TaggedSpan
 from st_nlp.taxonomy import LABELS, SUBTYPE_INFO, BlameSubtype, Label
 
 BLAMING_INDEX = LABELS.index(Label.BLAMING_LANGUAGE)
+RUNTIME_ENV = "ST_NLP_RUNTIME"
+DEFAULT_RUNTIME = "onnx-int8"
+DEFAULT_CACHE_SIZE = 20_000
+
+
+def default_runtime() -> str:
+    """`$ST_NLP_RUNTIME` (torch, onnx-fp32 or onnx-int8), else onnx-int8."""
+    import os
+
+    return os.environ.get(RUNTIME_ENV) or DEFAULT_RUNTIME
 
 
 class Rewriter(Protocol):
@@ -87,9 +102,11 @@ class Reviewer:
         quality_weights: QualityWeights | None = None,
         model_dir: Path | None = None,
         tagger: SpanTagger | None = None,
+        cache: ScoreCache | None = None,
     ) -> None:
         self.classifier = classifier
         self.tagger = tagger
+        self.cache = cache
         self.thresholds = thresholds
         self.rule_floor = rule_floor
         self.nlp = nlp or load_pipeline(disable=("ner",))
@@ -105,6 +122,8 @@ class Reviewer:
         *,
         suggestions: bool = True,
         examples: Path | None = None,
+        runtime: str | None = None,
+        cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> Reviewer:
         """Load a model folder (the bundled default when `path` is None).
 
@@ -112,10 +131,26 @@ class Reviewer:
         `examples`: curated rewrite pairs for retrieval (default `$ST_NLP_REWRITE_EXAMPLES`,
         else `annotation/data/rewrites.jsonl`; without the file, suggestions carry no example).
         The optional LLM backend is configured by `ST_NLP_LLM_*` (see `st_nlp.rewrite.llm`).
+        `runtime` runs the MiniLM member with eager PyTorch (`torch`, the reference) or ONNX
+        Runtime (`onnx-fp32`, `onnx-int8`: faster; see `st_nlp.classifiers.onnx_minilm`);
+        default: `default_runtime()`. `cache_size` bounds the in-memory sentence-score cache
+        (0 turns it off).
         """
+        runtime = runtime or default_runtime()
+        if runtime not in RUNTIMES:
+            raise ValueError(f"runtime {runtime!r} is invalid; must be one of {list(RUNTIMES)}")
         folder = resolve_model_dir(path)
         config = read_config(folder)
         classifier = get_loader(config["architecture"])(folder)
+        model_key = json.dumps(
+            [config.get("artifacts"), config.get("base_model_sha256")], sort_keys=True
+        )
+        if (
+            runtime != "torch"
+            and isinstance(classifier, EnsembleClassifier)
+            and isinstance(classifier.minilm, MiniLMClassifier)
+        ):
+            classifier.minilm = to_onnx(classifier.minilm, model_key, runtime)
         combination = config.get("combination", {})
         thresholds = np.array(
             [combination.get("thresholds", {}).get(str(lb), 0.5) for lb in LABELS]
@@ -132,6 +167,7 @@ class Reviewer:
             tagger=SpanTagger.load(folder / "span_tagger.safetensors", config["span_tagger"])
             if "span_tagger" in config
             else None,
+            cache=ScoreCache(f"{model_key}|{runtime}", cache_size) if cache_size else None,
         )
         if suggestions:
             from st_nlp.rewrite.llm import ChatCompletionsBackend
@@ -238,8 +274,12 @@ class Reviewer:
         return [[tagged_finding(s) for s in spans] for spans in self.tagger.predict(sentences)]
 
     def _scores(self, texts: list[str], rule_fired: list[bool]) -> np.ndarray:
-        probabilities = self.classifier.predict_proba(texts) if texts else np.zeros((0, 5))
-        probabilities = np.array(probabilities, dtype=float)
+        if not texts:
+            probabilities = np.zeros((0, len(LABELS)))
+        elif self.cache is not None:
+            probabilities = self.cache.scores(texts, self.classifier.predict_proba, len(LABELS))
+        else:
+            probabilities = np.array(self.classifier.predict_proba(texts), dtype=float)
         for i, fired in enumerate(rule_fired):
             if fired:
                 probabilities[i, BLAMING_INDEX] = max(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from st_nlp.audit.parallel import ParallelReviewer
 from st_nlp.audit.reader import AuditNote, InputError, count_rows, read_notes
 from st_nlp.model_store import sha256_file
 from st_nlp.reviewer import Reviewer, ReviewResult
@@ -136,10 +137,13 @@ def finding_rows(note: AuditNote, result: ReviewResult) -> list[dict[str, Any]]:
 def run_audit(
     input_path: Path,
     out_dir: Path,
-    reviewer: Reviewer,
+    reviewer: Reviewer | ParallelReviewer,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> AuditSummary:
-    """Audit every note of `input_path` into `out_dir`; resumes a previous interrupted run."""
+    """Audit every note of `input_path` into `out_dir`; resumes a previous interrupted run.
+
+    With a `ParallelReviewer`, `workers` batches are reviewed at once and written in order.
+    """
     model_id = str(reviewer.model_dir) if reviewer.model_dir else "custom"
     done = _prepare(input_path, out_dir, model_id)
     resumed = len(done)
@@ -150,12 +154,19 @@ def run_audit(
     notes_handle = (out_dir / NOTES).open("a", encoding="utf-8")
     findings_handle = (out_dir / FINDINGS).open("a", encoding="utf-8")
     pending: list[AuditNote] = []
+    window = BATCH * (reviewer.workers if isinstance(reviewer, ParallelReviewer) else 1)
+
+    def review(notes: list[AuditNote]) -> list[ReviewResult]:
+        batches = [[n.text for n in notes[i : i + BATCH]] for i in range(0, len(notes), BATCH)]
+        if isinstance(reviewer, ParallelReviewer):
+            return [r for batch in reviewer.review_batches(batches) for r in batch]
+        return [r for batch in batches for r in reviewer.review_many(batch)]
 
     def flush() -> None:
         nonlocal sentences
         if not pending:
             return
-        results = reviewer.review_many([n.text for n in pending])
+        results = review(pending)
         for note, result in zip(pending, results, strict=True):
             for row in finding_rows(note, result):
                 findings_handle.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -173,7 +184,7 @@ def run_audit(
                 errors.append(item)
             elif item.note_id not in done:
                 pending.append(item)
-                if len(pending) >= BATCH:
+                if len(pending) >= window:
                     flush()
             if on_progress is not None:
                 on_progress(processed, total)

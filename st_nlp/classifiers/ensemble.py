@@ -19,10 +19,7 @@ from st_nlp.classifiers.base import SentenceClassifier, register
 from st_nlp.classifiers.minilm import (
     ARTIFACT as MINILM_ARTIFACT,
 )
-from st_nlp.classifiers.minilm import (
-    MiniLMClassifier,
-    load_minilm_from_config,
-)
+from st_nlp.classifiers.minilm import load_minilm_from_config
 from st_nlp.classifiers.tfidf import ARTIFACT as TFIDF_ARTIFACT
 from st_nlp.classifiers.tfidf import TfidfClassifier, load_tfidf_artifact
 from st_nlp.model_store import read_config
@@ -83,7 +80,7 @@ class EnsembleClassifier:
     labels: tuple[Label, ...] = LABELS
 
     def __init__(
-        self, tfidf: TfidfClassifier, minilm: MiniLMClassifier, combination: Combination
+        self, tfidf: TfidfClassifier, minilm: SentenceClassifier, combination: Combination
     ) -> None:
         self.tfidf = tfidf
         self.minilm = minilm

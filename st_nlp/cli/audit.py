@@ -26,8 +26,12 @@ def audit(
     suggestions: bool = typer.Option(
         True, "--suggestions/--no-suggestions", help="Include rewrite suggestions."
     ),
+    workers: int = typer.Option(
+        1, "--workers", "-w", min=1, help="Worker processes (one model each; about one per core)."
+    ),
 ) -> None:
     """Audit many notes: per-note results, findings, aggregates and an offline HTML report."""
+    from st_nlp.audit.parallel import ParallelReviewer
     from st_nlp.audit.reader import detect_format
     from st_nlp.audit.runner import AuditError, run_audit
     from st_nlp.model_store import ModelError
@@ -37,7 +41,11 @@ def audit(
         raise fail(f"{input_path}: no such file")
     try:
         detect_format(input_path)
-        reviewer = Reviewer.load(model, suggestions=suggestions)
+        reviewer: Reviewer | ParallelReviewer = (
+            ParallelReviewer(model, workers, suggestions=suggestions)
+            if workers > 1
+            else Reviewer.load(model, suggestions=suggestions)
+        )
     except (ValueError, ModelError) as error:
         raise fail(str(error)) from None
     columns = (
@@ -61,6 +69,9 @@ def audit(
         raise fail(str(error)) from None
     except KeyboardInterrupt:
         raise fail("interrupted; run the same command again to resume", code=130) from None
+    finally:
+        if isinstance(reviewer, ParallelReviewer):
+            reviewer.close()
     typer.echo(
         f"audited {summary.notes} notes ({summary.resumed} from an earlier run),"
         f" {summary.errors} rows with errors; report: {out / 'report.html'}"

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from st_nlp import __version__
 from st_nlp.cli import audit as audit_commands
+from st_nlp.cli import bench as bench_commands
 from st_nlp.cli import data as data_commands
 from st_nlp.cli import examples as examples_commands
 from st_nlp.cli import model as model_commands
@@ -83,6 +84,7 @@ app.command()(audit_commands.audit)
 app.command()(serve_commands.serve)
 app.command()(examples_commands.examples)
 app.command(name="deid-eval")(examples_commands.deid_eval)
+app.command()(bench_commands.bench)
 app.add_typer(serve_commands.keys_app, name="keys")
 
 

@@ -60,6 +60,12 @@ def evaluate(
     write: bool = typer.Option(
         True, "--write/--no-write", help="Write metrics.json and MODEL_CARD.md into the model."
     ),
+    runtime: str | None = typer.Option(
+        None,
+        "--runtime",
+        help="MiniLM runtime: torch (reference), onnx-fp32 or onnx-int8 (default: $ST_NLP_RUNTIME"
+        " or onnx-int8).",
+    ),
 ) -> None:
     """Score a model on held-out data; writes metrics.json and MODEL_CARD.md."""
     from st_nlp.evaluation import evaluate_model
@@ -70,7 +76,9 @@ def evaluate(
     console = Console(stderr=True)
     try:
         folder = resolve_model_dir(model)
-        metrics = evaluate_model(folder, data_dir, split, progress=lambda m: console.log(m))
+        metrics = evaluate_model(
+            folder, data_dir, split, progress=lambda m: console.log(m), runtime=runtime
+        )
     except (ModelError, DataError, ValueError) as error:
         raise fail(str(error)) from None
     if write:

@@ -1,0 +1,1 @@
+"""`st-nlp bench`: throughput, latency and memory on a seeded synthetic workload."""

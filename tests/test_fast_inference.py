@@ -1,0 +1,91 @@
+"""The fast inference path: ONNX Runtime MiniLM (fp32 and int8) and the sentence-score cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from st_nlp.classifiers.cache import ScoreCache
+from st_nlp.reviewer import Reviewer
+
+SENTENCES = [
+    "BM reports FOB pushed her into the wall on 3/2 while the children watched.",
+    "Mother failed to protect the kids.",
+    "CW observed a bruise on the left cheek of the 6 y.o.",
+    "FOB took her phone and car keys so she could not leave the apartment.",
+    "Mom obtained a protective order and moved the children to her sister's home.",
+]
+
+
+@pytest.fixture(scope="module")
+def reviewers() -> dict[str, Reviewer]:
+    return {
+        runtime: Reviewer.load(runtime=runtime, suggestions=False, cache_size=0)
+        for runtime in ("torch", "onnx-fp32", "onnx-int8")
+    }
+
+
+def test_onnx_fp32_matches_torch(reviewers: dict[str, Reviewer]) -> None:
+    reference = reviewers["torch"].classifier.predict_proba(SENTENCES)
+    fast = reviewers["onnx-fp32"].classifier.predict_proba(SENTENCES)
+    np.testing.assert_allclose(fast, reference, atol=1e-4)
+
+
+def test_onnx_int8_labels_close_to_torch(reviewers: dict[str, Reviewer]) -> None:
+    reference = reviewers["torch"].classifier.predict_proba(SENTENCES)
+    fast = reviewers["onnx-int8"].classifier.predict_proba(SENTENCES)
+    assert np.abs(fast - reference).max() < 0.2
+
+
+@pytest.mark.parametrize("runtime", ["onnx-fp32", "onnx-int8"])
+def test_onnx_scores_do_not_depend_on_batch_mates(
+    reviewers: dict[str, Reviewer], runtime: str
+) -> None:
+    classifier = reviewers[runtime].classifier
+    together = classifier.predict_proba(SENTENCES)
+    alone = np.vstack([classifier.predict_proba([s]) for s in SENTENCES])
+    np.testing.assert_allclose(together, alone, atol=1e-5 if runtime == "onnx-fp32" else 0)
+
+
+def test_unknown_runtime_is_an_error_naming_the_options() -> None:
+    with pytest.raises(ValueError, match=r"runtime 'gpu' is invalid; must be one of"):
+        Reviewer.load(runtime="gpu")
+
+
+def test_cache_gives_the_same_scores_and_counts_hits(reviewers: dict[str, Reviewer]) -> None:
+    classifier = reviewers["onnx-int8"].classifier
+    cache = ScoreCache("v1", maxsize=3)
+    first = cache.scores(SENTENCES[:2], classifier.predict_proba, 5)
+    again = cache.scores([SENTENCES[1], SENTENCES[0], SENTENCES[1]], classifier.predict_proba, 5)
+    np.testing.assert_array_equal(again, first[[1, 0, 1]])
+    assert (cache.hits, cache.misses) == (3, 2)
+
+
+def test_cache_is_bounded_and_holds_no_text() -> None:
+    calls: list[list[str]] = []
+
+    def compute(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        return np.array([[float(len(t))] for t in texts])
+
+    cache = ScoreCache("v1", maxsize=2)
+    cache.scores(["aa", "bbb", "c"], compute, 1)
+    assert len(cache) == 2
+    assert all(isinstance(key, bytes) and len(key) == 32 for key in cache._rows)
+    out = cache.scores(["aa", "c"], compute, 1)  # "aa" was evicted first
+    assert calls[-1] == ["aa"]
+    np.testing.assert_array_equal(out, [[2.0], [1.0]])
+
+
+def test_cache_keys_include_the_model_version() -> None:
+    seen: list[str] = []
+
+    def compute(texts: list[str]) -> np.ndarray:
+        seen.extend(texts)
+        return np.zeros((len(texts), 1))
+
+    ScoreCache("model-a").scores(["same"], compute, 1)
+    ScoreCache("model-b").scores(["same"], compute, 1)
+    a, b = ScoreCache("model-a"), ScoreCache("model-b")
+    assert a._key("same") != b._key("same")
+    assert seen == ["same", "same"]
