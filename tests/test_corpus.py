@@ -9,6 +9,7 @@ from st_nlp.corpus.agreement import compare_passes
 from st_nlp.corpus.formats import csv_format, docbin, hf, labelstudio
 from st_nlp.corpus.jsonl import DataError, iter_json_lines
 from st_nlp.corpus.near_duplicates import near_duplicate_pairs
+from st_nlp.corpus.paths import REWRITES_FILE
 from st_nlp.corpus.records import SentenceRecord
 from st_nlp.corpus.splits import assign_splits
 from st_nlp.corpus.stats import corpus_stats
@@ -124,6 +125,24 @@ def test_corpus_stats_counts(tiny_corpus) -> None:  # type: ignore[no-untyped-de
     assert stats.subtype_spans["mutualizing"] == 1
     assert stats.perpetrator_sentences == 1 and stats.perpetrator_not_male_hetero == 0
     assert stats.distinct_names == 2
+
+
+def test_corpus_stats_count_rewrite_pairs_by_subtype_and_vague_role(tiny_corpus) -> None:  # type: ignore[no-untyped-def]
+    folder, _, _ = tiny_corpus
+    rows = [
+        {"subtypes": ["survivor_blame", "agentless"]},
+        {"subtypes": [], "vague": "perpetrator"},
+        {"subtypes": ["mutualizing"]},
+    ]
+    (folder / REWRITES_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    stats = corpus_stats(folder)
+    assert stats.rewrites == 3
+    assert stats.rewrite_subtypes == {
+        "survivor_blame": 1,
+        "agentless": 1,
+        "mutualizing": 1,
+        "vague perpetrator": 1,
+    }
 
 
 @pytest.mark.parametrize(

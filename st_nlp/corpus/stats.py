@@ -85,6 +85,8 @@ def corpus_stats(data_dir: Path = DATA_DIR) -> CorpusStats:
             stats.rewrites += 1
             for subtype in row.get("subtypes", []):
                 stats.rewrite_subtypes[subtype] += 1
+            if row.get("vague"):
+                stats.rewrite_subtypes[f"vague {row['vague']}"] += 1
     for label in LABELS:
         stats.positives.setdefault(label, 0)
     return stats
