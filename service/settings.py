@@ -16,7 +16,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("data"), description="SQLite file, keys, audit files.")
     database_url: str | None = Field(
-        None, description="SQLAlchemy URL; default SQLite in data_dir."
+        None,
+        description="SQLAlchemy URL (e.g. postgresql+psycopg://...); default SQLite in data_dir.",
     )
     model: str | None = Field(None, description="Model folder; default: the bundled model.")
     max_body_bytes: int = Field(1_000_000, description="Largest request body (413 above).")

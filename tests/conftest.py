@@ -128,3 +128,24 @@ def rewriting_reviewer(examples_file):  # type: ignore[no-untyped-def]
     from st_nlp import Reviewer
 
     return Reviewer.load(examples=examples_file)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A real PostgreSQL server for the session (binaries from the `pgserver` wheel)."""
+    import pgserver
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:  # type: ignore[no-untyped-def]
+    """A fresh, empty database on the session's PostgreSQL server, as a SQLAlchemy URL."""
+    import uuid
+
+    name = f"st_nlp_{uuid.uuid4().hex[:12]}"
+    postgres_server.psql(f"CREATE DATABASE {name};")
+    uri: str = postgres_server.get_uri(name)
+    return uri.replace("postgresql://", "postgresql+psycopg://", 1)

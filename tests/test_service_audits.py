@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy
 from live_server import LiveServer, create_key, service_env
 
 NOTE = (
@@ -176,8 +177,13 @@ def test_audit_upload_errors(audit_server, files, data, status, message) -> None
     assert message in json.dumps(response.json())
 
 
-def test_audit_job_resumes_after_the_server_is_killed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_audit_job_resumes_after_the_server_is_killed(
+    tmp_path: Path, database: str, request: pytest.FixtureRequest
+) -> None:
     env = service_env(tmp_path, rate_limit_per_minute="10000", job_poll_seconds="0.2")
+    if database == "postgresql":
+        env["ST_NLP_DATABASE_URL"] = request.getfixturevalue("postgres_url")
     key = create_key(env, "supervisor", "sup", "north")
     server = LiveServer(tmp_path, env)
     server.start()
@@ -212,6 +218,44 @@ def test_audit_job_resumes_after_the_server_is_killed(tmp_path: Path) -> None:
     assert (
         sorted(set(findings)) == sorted(ids) and len(findings) == total
     )  # one flagged sentence each
+
+
+def test_audit_jobs_keys_and_access_log_live_in_postgresql(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    env = service_env(tmp_path, rate_limit_per_minute="10000", database_url=postgres_url)
+    key = create_key(env, "supervisor", "sup", "north")
+    other = create_key(env, "supervisor", "sup-south", "south")
+    server = LiveServer(tmp_path, env)
+    server.start()
+    headers = {**_auth(key), "Idempotency-Key": "batch-1"}
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            first = client.post(
+                "/v1/audits", headers=headers, files={"file": ("a.jsonl", _jsonl(4))}
+            )
+            again = client.post(
+                "/v1/audits", headers=headers, files={"file": ("a.jsonl", _jsonl(4))}
+            )
+            assert first.status_code == again.status_code == 202
+            job_id = first.json()["id"]
+            assert again.json()["id"] == job_id
+            done = _wait_for(client, job_id, key, "done")
+            assert done["counts"] == {"notes": 4, "errors": 0, "sentences": 12}
+            assert client.get(f"/v1/audits/{job_id}", headers=_auth(other)).status_code == 404
+    finally:
+        server.stop()
+    assert not (tmp_path / "st-nlp.sqlite3").exists()
+    engine = sqlalchemy.create_engine(postgres_url)
+    with engine.connect() as db:
+        jobs = db.execute(sqlalchemy.text("SELECT id, state, notes FROM audit_jobs")).all()
+        log = db.execute(
+            sqlalchemy.text("SELECT action, status FROM access_log WHERE object_id = :id"),
+            {"id": job_id},
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in jobs] == [(job_id, "done", 4)]
+    assert ("audit.create", 202) in log and ("audit.read", 404) in log
 
 
 def test_audit_inputs_are_purged_after_retention(tmp_path: Path) -> None:
