@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
@@ -14,6 +14,14 @@ from service.worker import ModelWorker
 UNAUTHORIZED = HTTPException(
     status_code=401, detail="missing or invalid API key", headers={"WWW-Authenticate": "Bearer"}
 )
+
+
+def error_responses(**described: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for a route: the statuses every keyed route shares (401, 429) plus
+    the route's own, given as `e403="..."`; schemathesis checks responses against these."""
+    statuses: dict[int, str] = {401: "missing or invalid API key", 429: "rate limit exceeded"}
+    statuses.update({int(name.removeprefix("e")): text for name, text in described.items()})
+    return {status: {"description": statuses[status]} for status in sorted(statuses)}
 
 
 def get_reviewer(request: Request) -> ModelWorker:

@@ -18,17 +18,15 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from service import jobs
 from service.app import record_access
 from service.db import AuditJob
-from service.deps import require
+from service.deps import error_responses, require
 from service.keys import Principal
 
 router = APIRouter(tags=["audits"])
 COPY_CHUNK = 1 << 20
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing or invalid API key"},
-    403: {"description": "the key's role may not run audits"},
-    404: {"description": "no such job visible to this key"},
-    429: {"description": "rate limit exceeded"},
-}
+ERRORS = error_responses(
+    e403="the key's role may not run audits",
+    e404="no such job visible to this key",
+)
 
 
 class ReportFormat(StrEnum):

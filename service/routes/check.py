@@ -15,7 +15,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 
 from service.app import record_access
-from service.deps import ANONYMOUS, anonymous_allowed, authenticate, bearer_key, get_reviewer
+from service.deps import (
+    ANONYMOUS,
+    anonymous_allowed,
+    authenticate,
+    bearer_key,
+    error_responses,
+    get_reviewer,
+)
 from service.keys import Principal
 from service.routes.review import review_text
 from service.text import has_lone_surrogate, utf16_offset
@@ -32,14 +39,12 @@ LANGUAGES = [
 REWRITE_RULE = "ST_NLP_REWRITE"
 CONTEXT_CHARS = 40
 DOCS_URL = "https://safeandtogetherinstitute.com/the-safe-together-model"
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "unsupported language or neither text nor data given"},
-    401: {"description": "missing or invalid API key"},
-    403: {"description": "the key's role may not check"},
-    413: {"description": "request body too large"},
-    422: {"description": "invalid form fields"},
-    429: {"description": "rate limit exceeded"},
-}
+ERRORS = error_responses(
+    e400="unsupported language or neither text nor data given",
+    e403="the key's role may not check",
+    e413="request body too large",
+    e422="invalid form fields",
+)
 
 
 def _plain_text(text: str | None, data: str | None) -> str:

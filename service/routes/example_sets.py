@@ -8,7 +8,6 @@ else it does not exist (404). Using an audit as the source requires seeing that 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse
@@ -16,18 +15,16 @@ from fastapi.responses import FileResponse, JSONResponse
 from service import example_sets, jobs
 from service.app import record_access
 from service.db import AuditJob, ExampleSetRow
-from service.deps import ReviewerDep, require
+from service.deps import ReviewerDep, error_responses, require
 from service.keys import Principal
 from service.schemas import ExampleSetCreate, ExampleSetPublic
 from st_nlp.example_sets.build import check_request
 
 router = APIRouter(tags=["example sets"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing or invalid API key"},
-    403: {"description": "the key's role may not build (or read) example sets"},
-    404: {"description": "no such example set (or source audit) visible to this key"},
-    429: {"description": "rate limit exceeded"},
-}
+ERRORS = error_responses(
+    e403="the key's role may not build (or read) example sets",
+    e404="no such example set (or source audit) visible to this key",
+)
 
 
 class DownloadFormat(StrEnum):

@@ -10,20 +10,18 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from service.app import record_access
-from service.deps import ReviewerDep, require
+from service.deps import ReviewerDep, error_responses, require
 from service.keys import Principal
 from service.schemas import ClassifyPublic, ClassifyRequest, ReviewPublic, ReviewRequest
 from service.text import CONTROL_CHARACTERS, normalize_with_map
 from service.worker import ModelWorker
 
 router = APIRouter(tags=["review"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing or invalid API key"},
-    403: {"description": "the key's role may not do this"},
-    413: {"description": "request body too large"},
-    422: {"description": "invalid request (the message names the field, never the text)"},
-    429: {"description": "rate limit exceeded"},
-}
+ERRORS = error_responses(
+    e403="the key's role may not do this",
+    e413="request body too large",
+    e422="invalid request (the message names the field, never the text)",
+)
 
 
 def review_text(reviewer: ModelWorker, text: str, context: dict[str, Any] | None) -> dict[str, Any]:
