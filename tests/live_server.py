@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,3 +99,21 @@ def service_env(data_dir: Path, **settings: str) -> dict[str, str]:
     env = {**os.environ, "ST_NLP_DATA_DIR": str(data_dir)}
     env.update({f"ST_NLP_{name.upper()}": value for name, value in settings.items()})
     return env
+
+
+@contextlib.contextmanager
+def keyed_server(
+    data_dir: Path, keys: dict[str, tuple[str, str | None]], **settings: str
+) -> Iterator[tuple[LiveServer, dict[str, str]]]:
+    """A running server whose database holds one key per entry of `keys` (name -> role, unit).
+
+    Yields the server and the keys by name; the owner of each key is its name.
+    """
+    env = service_env(data_dir, **settings)
+    created = {name: create_key(env, role, name, unit) for name, (role, unit) in keys.items()}
+    server = LiveServer(data_dir, env)
+    server.start()
+    try:
+        yield server, created
+    finally:
+        server.stop()

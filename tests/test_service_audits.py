@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy
-from live_server import LiveServer, create_key, service_env
+from live_server import LiveServer, create_key, keyed_server, service_env
 
 NOTE = (
     "CW met BM on 3/4/24. FOB pushed BM into the wall while the kids watched. "
@@ -56,20 +56,18 @@ def _wait_for(
 def audit_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[LiveServer, dict[str, str]]]:
-    data_dir = tmp_path_factory.mktemp("audit-service")
-    env = service_env(data_dir, rate_limit_per_minute="10000", max_upload_bytes="200000")
     keys = {
-        "north": create_key(env, "supervisor", "sup-north", "north"),
-        "north2": create_key(env, "supervisor", "sup-north-2", "north"),
-        "south": create_key(env, "supervisor", "sup-south", "south"),
-        "caseworker": create_key(env, "caseworker", "cw", "north"),
-        "trainer": create_key(env, "trainer", "tr", "north"),
-        "admin": create_key(env, "admin", "ad", "north"),
+        "north": ("supervisor", "north"),
+        "north2": ("supervisor", "north"),
+        "south": ("supervisor", "south"),
+        "caseworker": ("caseworker", "north"),
+        "trainer": ("trainer", "north"),
+        "admin": ("admin", "north"),
     }
-    server = LiveServer(data_dir, env)
-    server.start()
-    yield server, keys
-    server.stop()
+    data_dir = tmp_path_factory.mktemp("audit-service")
+    settings = {"rate_limit_per_minute": "10000", "max_upload_bytes": "200000"}
+    with keyed_server(data_dir, keys, **settings) as running:
+        yield running
 
 
 def test_audit_job_runs_to_a_report(audit_server: tuple[LiveServer, dict[str, str]]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from live_server import LiveServer, create_key, service_env
+from live_server import LiveServer, keyed_server
 
 
 def _auth(key: str) -> dict[str, str]:
@@ -24,20 +24,17 @@ BODY = {"label": "blaming_language", "subtype": None, "n": 3, "source": "corpus"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, dict[str, str]]]:
-    data_dir = tmp_path_factory.mktemp("example-set-service")
-    env = service_env(data_dir, rate_limit_per_minute="10000")
     keys = {
-        "trainer": create_key(env, "trainer", "tr-north", "north"),
-        "trainer2": create_key(env, "trainer", "tr-north-2", "north"),
-        "sup_north": create_key(env, "supervisor", "sup-north", "north"),
-        "sup_south": create_key(env, "supervisor", "sup-south", "south"),
-        "caseworker": create_key(env, "caseworker", "cw", "north"),
-        "admin": create_key(env, "admin", "ad", "north"),
+        "trainer": ("trainer", "north"),
+        "trainer2": ("trainer", "north"),
+        "sup_north": ("supervisor", "north"),
+        "sup_south": ("supervisor", "south"),
+        "caseworker": ("caseworker", "north"),
+        "admin": ("admin", "north"),
     }
-    live = LiveServer(data_dir, env)
-    live.start()
-    yield live, keys
-    live.stop()
+    data_dir = tmp_path_factory.mktemp("example-set-service")
+    with keyed_server(data_dir, keys, rate_limit_per_minute="10000") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from live_server import LiveServer, create_key, service_env
+from live_server import LiveServer, keyed_server
 
 ROLES = ("caseworker", "supervisor", "trainer", "admin")
 
@@ -21,12 +21,9 @@ def fuzz_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[LiveServer, dict[str, str]]]:
     data_dir = tmp_path_factory.mktemp("fuzz-service")
-    env = service_env(data_dir, rate_limit_per_minute="1000000")
-    keys = {role: create_key(env, role, f"fuzz-{role}", "north") for role in ROLES}
-    server = LiveServer(data_dir, env)
-    server.start()
-    yield server, keys
-    server.stop()
+    keys = {role: (role, "north") for role in ROLES}
+    with keyed_server(data_dir, keys, rate_limit_per_minute="1000000") as running:
+        yield running
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from live_server import LiveServer, create_key, service_env
+from live_server import LiveServer, keyed_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 NOTE = (
@@ -40,17 +40,14 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, dict[str, str]]]:
-    data_dir = tmp_path_factory.mktemp("web-service")
-    env = service_env(data_dir, rate_limit_per_minute="10000")
     keys = {
-        "caseworker": create_key(env, "caseworker", "cw", "north"),
-        "supervisor": create_key(env, "supervisor", "sup", "north"),
-        "trainer": create_key(env, "trainer", "tr", "north"),
+        "caseworker": ("caseworker", "north"),
+        "supervisor": ("supervisor", "north"),
+        "trainer": ("trainer", "north"),
     }
-    server = LiveServer(data_dir, env)
-    server.start()
-    yield server, keys
-    server.stop()
+    data_dir = tmp_path_factory.mktemp("web-service")
+    with keyed_server(data_dir, keys, rate_limit_per_minute="10000") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
