@@ -4,14 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-<<<<<<< HEAD
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup setup-browser run test test-all lint typecheck clean
-=======
-.PHONY: setup run test test-all lint typecheck bench clean
->>>>>>> bench
+.PHONY: setup setup-browser run test test-all lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
