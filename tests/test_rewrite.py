@@ -11,7 +11,7 @@ import pytest
 from st_nlp import Reviewer
 from st_nlp.corpus.rewrite_records import bracket_problem
 from st_nlp.rewrite.facts import extract_facts, missing_facts
-from st_nlp.rewrite.rewriter import FactBasedRewriter
+from st_nlp.rewrite.rewriter import FactBasedRewriter, tidy
 from st_nlp.rewrite.strategies import Draft
 
 REED_NOTE = (
@@ -111,8 +111,9 @@ def test_rewrite_active_voice_names_the_actor_from_the_note(rewriting_reviewer: 
     assert span is not None
     drafts = _rewriter(rewriting_reviewer)._drafts(sentence, span, find_parties(doc))
     assert drafts[0].strategy == "active_voice"
-    assert drafts[0].text == "Mr. Reed assaulted Ms. Alvarez again on 3/10."
-    # Whichever draft passes the classifier, the returned suggestion names the actor.
+    assert drafts[0].text.startswith("Mr. Reed assaulted Ms. Alvarez again on 3/10 [what exactly")
+    # The active-voice draft passes the checks and is the suggestion returned.
+    assert sentence.suggestions[0]["text"] == tidy(drafts[0].text)
     assert all(item["text"].startswith("Mr. Reed") for item in sentence.suggestions)
 
 
@@ -134,7 +135,9 @@ def test_rewrite_uses_caller_context_parties(rewriting_reviewer: Reviewer) -> No
         ]
     }
     suggestions = _review(rewriting_reviewer, "Ms. Bello was assaulted on 6/1.", context)
-    assert suggestions[0].suggestions[0]["text"] == "Mr. Okafor assaulted Ms. Bello on 6/1."
+    assert (
+        suggestions[0].suggestions[0]["text"].startswith("Mr. Okafor assaulted Ms. Bello on 6/1 [")
+    )
 
 
 def test_rewrite_is_deterministic(rewriting_reviewer: Reviewer) -> None:

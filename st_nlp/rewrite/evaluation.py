@@ -9,9 +9,11 @@ The rewriter is given the gold labels, so the figures measure the rewriter, not 
 Measures, over suggestions (first suggestion for similarity):
 - coverage: flagged sentences with at least one suggestion;
 - not blaming: suggestions the full reviewer (rules + classifier, on the whole suggestion text,
-  placeholders included) does not label `blaming_language`; also the run-time check's view,
-  with placeholders blanked;
-- facts kept: every name, date, time, number and quoted span of the sentence in the suggestion
+  placeholders included) does not label `blaming_language` (the run-time check for built-in
+  drafts); also a stricter view with the placeholders and relative time expressions blanked
+  (the run-time check for a model's drafts);
+- facts kept: every name, date, time (relative time expressions such as "again last week"
+  included), number and quoted span of the sentence in the suggestion
   (literally in the text or in the "[also from the original: ...]" prompt the rewriter appends;
   the share that needed that note is reported too);
 - grounded new words: content words of a suggestion that are not in the sentence and that sit
@@ -154,7 +156,7 @@ class RewriteScorer:
                 continue
             tally.flagged += 1
             tally.with_suggestion += bool(result.suggestions)
-            facts = extract_facts(reviewer.nlp(result.text))
+            facts = extract_facts(reviewer.nlp(result.text), relative_times=True)
             texts = [s["text"] for s in result.suggestions]
             classified = reviewer.classify(texts) if texts else []
             for suggestion, labels in zip(result.suggestions, classified, strict=True):
@@ -162,7 +164,9 @@ class RewriteScorer:
                 tally.suggestions += 1
                 tally.strategies[suggestion["strategy"]] += 1
                 tally.not_blaming += Label.BLAMING_LANGUAGE not in labels["labels"]
-                tally.not_blaming_blanked += not self.rewriter.still_blaming(text)
+                tally.not_blaming_blanked += not self.rewriter.still_blaming(
+                    text, blank_prompts=True
+                )
                 tally.facts_kept += not missing_facts(facts, text)
                 tally.kept_by_note += "[also from the original:" in text
                 new, grounded = _grounding(result.text, text, grounding_text)

@@ -1,7 +1,10 @@
 """The facts a rewrite must keep: names, dates, times, numbers and quoted words.
 
 A suggestion may restructure a sentence, but it may never drop or invent one of these. The
-checks here run on every suggestion before it is returned.
+checks here run on every suggestion before it is returned. Relative time expressions ("again
+last week", "yesterday", "on two prior occasions") count as times: the reviewer's pipeline runs
+without spaCy's NER, so they come from a short pattern list (`TIME_EXPRESSION`) rather than
+DATE/TIME entities.
 """
 
 from __future__ import annotations
@@ -13,6 +16,26 @@ from spacy.tokens import Doc
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]{1,300})[\"”]|(?<![A-Za-z])['‘]([^'‘’]{2,200})['’](?![A-Za-z])")
 _NUMBERISH = re.compile(r"\d")
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_PERIODS = (
+    f"week|weekend|night|month|year|morning|afternoon|evening|summer|winter|spring|fall|{_DAYS}"
+)
+_COUNTS = (
+    r"a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|few|a couple of"
+    r"|couple of|multiple|many|\d+"
+)
+# Relative time and frequency: when or how often something happened, a fact like a date.
+TIME_EXPRESSION = re.compile(
+    rf"(?<![\w-])(?:(?:last|this|next|past|previous|that|the following|the next|the previous"
+    rf"|the same)\s+(?:{_PERIODS})"
+    r"|yesterday|today|tonight|again|twice|over the weekend|the (?:night|day) before"
+    r"|earlier (?:today|that day|this week)"
+    rf"|(?:{_COUNTS})\s+(?:days?|weeks?|months?|years?|hours?|nights?)\s+(?:ago|earlier|later"
+    r"|before)"
+    rf"|(?:{_COUNTS})\s+(?:(?:prior|previous|other|separate|different)\s+)?(?:times|occasions"
+    r"|incidents))(?![\w-])",
+    re.IGNORECASE,
+)
 _PLACEHOLDER = re.compile(r"\[[^\[\]]{1,400}\]")
 # Role shorthand and common capitalized words that are not names.
 _NOT_NAMES = frozenset(
@@ -29,13 +52,27 @@ class Facts:
     names: tuple[str, ...]
     numbers: tuple[str, ...]
     quotes: tuple[str, ...]
+    times: tuple[str, ...] = ()
 
     def all(self) -> tuple[str, ...]:
+        return self.names + self.numbers + self.quotes + self.times
+
+    def identifying(self) -> tuple[str, ...]:
+        """Names, numbers and quotes: the facts that identify one case (not "last week")."""
         return self.names + self.numbers + self.quotes
 
 
-def extract_facts(doc: Doc | object) -> Facts:
-    """Names (proper nouns), date/time/number tokens and quoted spans of a processed sentence."""
+def time_expressions(text: str) -> list[str]:
+    """The relative time expressions of `text`, in order ("again", "last week")."""
+    return [m.group(0) for m in TIME_EXPRESSION.finditer(text)]
+
+
+def extract_facts(doc: Doc | object, relative_times: bool = False) -> Facts:
+    """Names (proper nouns), date/time/number tokens and quoted spans of a processed sentence.
+
+    `relative_times` adds the relative time expressions; off for callers that check curated
+    pairs, whose writers may drop an "again" that belonged to the blaming phrase.
+    """
     assert isinstance(doc, Doc)
     names: list[str] = []
     numbers: list[str] = []
@@ -52,17 +89,26 @@ def extract_facts(doc: Doc | object) -> Facts:
         ):
             names.append(text)
     quotes = [m.group(1) or m.group(2) for m in _QUOTED.finditer(doc.text)]
-    return Facts(tuple(dict.fromkeys(names)), tuple(dict.fromkeys(numbers)), tuple(quotes))
+    times = time_expressions(doc.text) if relative_times else []
+    return Facts(
+        tuple(dict.fromkeys(names)),
+        tuple(dict.fromkeys(numbers)),
+        tuple(quotes),
+        tuple(dict.fromkeys(t.lower() for t in times)),
+    )
 
 
 def missing_facts(facts: Facts, suggestion: str) -> list[str]:
     """Facts of the original that do not appear in the suggestion.
 
-    Names match case-insensitively ("Baby Amara" may become "baby Amara" mid-sentence); numbers
-    and quotes must match exactly.
+    Names and time expressions match case-insensitively ("Last week" may move mid-sentence);
+    numbers and quotes must match exactly.
     """
     lowered = suggestion.lower()
     lost = [name for name in facts.names if name.lower() not in lowered]
+    lost += [
+        t for t in facts.times if not re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", lowered)
+    ]
     return lost + [fact for fact in facts.numbers + facts.quotes if fact and fact not in suggestion]
 
 

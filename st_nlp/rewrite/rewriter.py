@@ -5,9 +5,12 @@ Checks, applied at run time before a suggestion is returned:
   draft could not place is listed in a final `[also from the original: ...]` prompt);
 - no name, number or quote outside the [prompts] that the note (or caller context) lacks, and
   none from a retrieved example;
-- the suggestion is not itself flagged as blaming language (rules and classifier);
+- the suggestion is not itself flagged as blaming language (rules on the whole text; the
+  classifier on the suggestion's own words: prompts and the original's time expressions blanked);
 - brackets are well formed and control characters (bidirectional overrides, zero-width) never
   appear in a suggestion.
+Suggestions for one sentence differ in substance: drafts that differ only in punctuation, case or
+which mention of a party they use ("Mother" / "Ms. Alvarez") are one suggestion.
 Every flagged sentence gets 1-3 suggestions: when every draft fails a check, a prompt-only
 suggestion (also checked) takes their place. Suggestions are deterministic: same note,
 context, curated examples and model, same suggestions.
@@ -21,19 +24,28 @@ passes the same checks.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span, Token
 
 from st_nlp.corpus.rewrite_records import bracket_problem
-from st_nlp.rewrite.facts import Facts, extract_facts, missing_facts, placeholders
+from st_nlp.rewrite.facts import (
+    TIME_EXPRESSION,
+    Facts,
+    extract_facts,
+    missing_facts,
+    placeholders,
+)
 from st_nlp.rewrite.llm import ChatCompletionsBackend
-from st_nlp.rewrite.parties import Parties, find_parties
+from st_nlp.rewrite.parties import PERSON_ROLES, Parties, find_parties
 from st_nlp.rewrite.retrieval import ExampleIndex, Neighbor
 from st_nlp.rewrite.strategies import (
+    TEMPLATES,
     Draft,
     active_voice,
     behavior_prompts,
+    fact_modifiers,
     pivot_to_perpetrator,
     prompt_only,
 )
@@ -46,6 +58,37 @@ MAX_SUGGESTIONS = 3
 _PLACEHOLDER = re.compile(r"\[[^\[\]]*\]")
 _CONTROL = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 SUBTYPE_ORDER = ("survivor_blame", "pathologizing", "mutualizing", "minimizing_excusing")
+_MENTION_WORDS = PERSON_ROLES | frozenset(
+    "fob bm mob moc foc he she him her his hers they them their ms. mr. mrs.".split()
+)
+_DOUBLED = [
+    (re.compile(r"\s+([.,;:!?])"), r"\1"),  # "home ." -> "home."
+    (re.compile(r"([.;:,])(?:\s*[.;:,])+"), r"\1"),  # ";." ".." ",;" -> first mark
+]
+
+
+def tidy(text: str) -> str:
+    """One space between words, no control characters, no doubled punctuation, a capital
+    first letter and one final period."""
+    text = " ".join(_CONTROL.sub("", text).split())
+    for pattern, replacement in _DOUBLED:
+        text = pattern.sub(replacement, text)
+    text = text.rstrip(" ,;:")
+    if text and not text.endswith((".", "!", "?")):
+        text += "."
+    return text[:1].upper() + text[1:]
+
+
+def signature(text: str, aliases: tuple[str, ...] = ()) -> str:
+    """What a suggestion says, for spotting near-duplicates: case, punctuation and which
+    mention of a party it uses ("Mother", "Ms. Alvarez", "she") do not count."""
+    lowered = text.lower()
+    for alias in sorted({a.lower() for a in aliases if a}, key=len, reverse=True):
+        lowered = lowered.replace(alias, " @ ")
+    words = re.findall(r"[a-z0-9@'/]+|\[|\]", lowered)
+    return " ".join(
+        "@" if w in _MENTION_WORDS or w.removesuffix("'s") in _MENTION_WORDS else w for w in words
+    )
 
 
 def needs_suggestion(labels: list[str]) -> bool:
@@ -132,9 +175,10 @@ class FactBasedRewriter:
             neighbors = self.examples.nearest(sentence.text) if self.examples else []
             drafts = self._llm_drafts(sentence, doc, parties, neighbors)
             drafts += self._drafts(sentence, span, parties, neighbors)
-            facts = extract_facts(span.as_doc())
+            facts = extract_facts(span.as_doc(), relative_times=True)
             known = " ".join([doc.text, parties.perpetrator or "", parties.survivor or ""])
-            accepted = self._checked(drafts, sentence, facts, known, neighbors)
+            aliases = (parties.perpetrator or "", parties.survivor or "")
+            accepted = self._checked(drafts, sentence, facts, known, neighbors, aliases=aliases)
             if not accepted and Label.BLAMING_LANGUAGE not in sentence.labels:
                 label = (
                     Label.PERPETRATOR_PATTERN
@@ -143,8 +187,8 @@ class FactBasedRewriter:
                 )
                 plain = behavior_prompts(span, str(label), quote_claim=False)
                 accepted = self._checked([plain], sentence, facts, known, neighbors)
+            listed = [_render(fact, facts) for fact in facts.all()]
             if not accepted:
-                listed = [_render(fact, facts) for fact in facts.all()]
                 fallback = prompt_only(parties, listed)
                 accepted = self._checked([fallback], sentence, facts, known, neighbors)
             if not accepted:  # the last resort asks only questions, keeping the facts
@@ -199,21 +243,36 @@ class FactBasedRewriter:
             subtypes = [f.subtype for f in sentence.findings] or _guess_subtypes(neighbors or [])
             if not sentence.findings and "agentless" in subtypes[:2]:
                 drafts += self._passives(span, parties)
-            for subtype in dict.fromkeys([*subtypes, "survivor_blame"]):
-                if subtype != "agentless":
-                    drafts.append(pivot_to_perpetrator(span, subtype, parties))
-                    break
-            return drafts
+            subtype = next(iter(subtypes), "survivor_blame")
+            if subtype == "agentless":
+                whole = self._agentless_prompt(span, parties)
+            else:
+                whole = pivot_to_perpetrator(span, subtype, parties)
+            # The whole-sentence template is a fallback when a clause draft exists: it drops
+            # the sentence's other clauses.
+            return [*drafts, replace(whole, fallback=bool(drafts))]
         label = (
             Label.PERPETRATOR_PATTERN
             if Label.PERPETRATOR_PATTERN in sentence.labels
             else Label.SURVIVOR_PROTECTIVE_ACTION
         )
-        return [
-            *drafts,
-            behavior_prompts(span, str(label)),
-            behavior_prompts(span, str(label), quote_claim=False),
-        ]
+        # One behavior prompt; the variant without the quoted claim is the fallback only (the
+        # two say the same thing).
+        return [*drafts, behavior_prompts(span, str(label))]
+
+    @staticmethod
+    def _agentless_prompt(span: Span, parties: Parties) -> Draft:
+        """The whole sentence as "[actor] [what they did to the survivor, when]", keeping the
+        sentence's time expressions and dated modifiers."""
+        template, rationale, principle = TEMPLATES["agentless"]
+        perp_in = parties.perpetrator or "the person who did it"
+        text = template.format(
+            perp=parties.actor(),
+            perp_in=perp_in,
+            surv_name=parties.survivor or "the survivor",
+            mods=fact_modifiers(span, (parties.perpetrator or "", parties.survivor or "")),
+        )
+        return Draft(text, "active_voice", rationale, principle)
 
     @staticmethod
     def _passives(span: Span, parties: Parties) -> list[Draft]:
@@ -281,30 +340,33 @@ class FactBasedRewriter:
         note_text: str,
         neighbors: list[Neighbor],
         strict: bool = True,
+        aliases: tuple[str, ...] = (),
     ) -> list[dict[str, Any]]:
-        """The drafts that pass every check, at most three, in order."""
+        """The drafts that pass every check and differ in substance, at most three, in order."""
         accepted: list[dict[str, Any]] = []
-        seen: set[str] = set()
+        seen: set[str] = {signature(sentence.text, aliases)}
         leaks = self._example_facts(neighbors, note_text)
         for draft in drafts:
-            text = " ".join(_CONTROL.sub("", draft.text).split())
+            if draft.fallback and accepted:
+                continue  # a fallback says less than the suggestion already accepted
+            text = tidy(draft.text)
             if not text or bracket_problem(text):
                 continue
             lost = missing_facts(facts, text)
             if lost:
                 listed = "; ".join(_render(fact, facts) for fact in lost)
                 text = text.rstrip(".") + f" [also from the original: {listed}]."
-            if text in seen or text == sentence.text:
-                continue
+            if signature(text, aliases) in seen:
+                continue  # the same suggestion but for punctuation or a party's mention
             if any(_contains(text, fact) for fact in leaks):
                 continue  # never a name, number or quote taken from an example
             if self._invented(text, note_text):
                 continue  # a name, number or quote outside the [prompts] the note lacks
-            if strict and self.still_blaming(text):
+            if strict and self.still_blaming(text, blank_prompts=draft.strategy == "llm"):
                 continue
             if bracket_problem(text):
                 continue
-            seen.add(text)
+            seen.add(signature(text, aliases))
             accepted.append(
                 {
                     "text": text,
@@ -333,21 +395,32 @@ class FactBasedRewriter:
         nlp = self.reviewer.nlp
         for neighbor in neighbors:
             for text in (neighbor.pair.original, neighbor.pair.rewrite):
-                for fact in extract_facts(nlp(text)).all():
+                for fact in extract_facts(nlp(text)).identifying():
                     if fact and not _contains(note_text, fact):
                         found.add(fact)
         return found
 
-    def still_blaming(self, text: str) -> bool:
-        """Rules on the whole suggestion; the classifier on its own words, with the bracketed
-        prompts (our questions to the writer, not the writer's language) left blank."""
+    def still_blaming(self, text: str, blank_prompts: bool = False) -> bool:
+        """Rules on the whole suggestion, then the classifier on the suggestion as written.
+
+        As written, prompts included, is how the reviewer itself would read the suggestion.
+        Blanking the prompts (`blank_prompts`, used for a model's draft, whose prompts are not
+        ours) leaves the few words a template keeps from the original, which the classifier
+        scores by lexical cues: "Mr. Reed came back into the home [...]; [...]; Mother [...]."
+        scores 0.33 against a 0.26 threshold and "Mr. Reed assaulted Ms. Alvarez again last
+        week [...]." 0.66, so every rewrite that kept "back into the home" or "again last week"
+        was withheld. When blanking, relative time expressions ("again", "last week") are
+        blanked too: they are facts every suggestion must keep.
+        """
         reviewer = self.reviewer
         doc = reviewer.nlp(text)
         if reviewer.rules.find(doc):
             return True
         blaming = LABELS.index(Label.BLAMING_LANGUAGE)
-        own_words = _PLACEHOLDER.sub("[...]", text)
-        score = reviewer.classifier.predict_proba([own_words])[0, blaming]
+        scored = text
+        if blank_prompts:
+            scored = tidy(TIME_EXPRESSION.sub(" ", _PLACEHOLDER.sub("[...]", text)))
+        score = reviewer.classifier.predict_proba([scored])[0, blaming]
         return bool(score >= reviewer.thresholds[blaming])
 
 

@@ -2,12 +2,17 @@
 
 Every strategy returns text in which anything the note does not say is a `[bracketed prompt]`.
 They follow the Safe & Together practice of pivoting to the perpetrator: name who did what to
-whom, the impact on the children, and the survivor's protective efforts.
+whom, the impact on the children, and the survivor's protective efforts. Each draft names the
+strategy that made it (the issue's subtype list):
 
-- `active_voice` (agentless): "Mother was assaulted on 3/9" -> "Mr. Reed assaulted Mother on 3/9".
-- `pivot_to_perpetrator` (survivor blame, mutualizing, minimizing, pathologizing): the clause
-  that carries the finding is replaced by the subtype's template, keeping its subject, its
-  dated and named modifiers and every other clause of the sentence unchanged.
+- `active_voice` (agentless): "Mother was assaulted on 3/9" -> "Mr. Reed assaulted Mother on 3/9
+  [what he did ...]"; a passive with an agent ("by FOB") takes the agent as the actor.
+- `pivot_to_perpetrator` (survivor blame): the perpetrator's behavior, the children's
+  experience, the survivor's protective efforts; "she allowed him back into the home" keeps its
+  content as "Mr. Reed came back into the home [how he got in ...]".
+- `one_actor` (mutualizing), `concrete_behavior` (minimizing/excusing), `survivor_words`
+  (pathologizing): the clause that carries the finding is replaced by the subtype's template,
+  keeping its subject, its time expressions, dated and named modifiers and every other clause.
 - `behavior_prompts` (vague characterizations): keeps the subject and asks for the specific
   behaviors that support the characterization.
 """
@@ -19,7 +24,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from st_nlp.rewrite.parties import PRONOUNS, Parties
+from st_nlp.rewrite.facts import TIME_EXPRESSION
+from st_nlp.rewrite.parties import CHILD_WORDS, PERSON_ROLES, PRONOUNS, Parties
 
 IRREGULAR_PAST = {
     "hit": "hit",
@@ -40,6 +46,37 @@ IRREGULAR_PAST = {
     "forced": "forced",
 }
 SUBJECT_PRONOUN_OBJECT = {"he": "him", "she": "her", "they": "them", "i": "me", "we": "us"}
+STRATEGY_OF_SUBTYPE = {
+    "survivor_blame": "pivot_to_perpetrator",
+    "mutualizing": "one_actor",
+    "minimizing_excusing": "concrete_behavior",
+    "pathologizing": "survivor_words",
+    "agentless": "active_voice",
+}
+_FEMALE = frozenset(
+    "ms. mrs. miss mother mom mommy bm mob moc wife girlfriend gf grandmother mgm pgm aunt"
+    " stepmother sister daughter she her".split()
+)
+_MALE = frozenset(
+    "mr. father dad daddy fob foc husband boyfriend grandfather mgf pgf uncle stepfather brother"
+    " son he him".split()
+)
+# "allowed him back into the home": the perpetrator's own act, in the past tense.
+_LET_LEMMAS = frozenset({"allow", "let", "permit"})
+_MOVES = {
+    "stay": "stayed",
+    "live": "lived",
+    "return": "returned",
+    "move": "moved",
+    "visit": "visited",
+    "come": "came",
+    "sleep": "slept",
+    "spend": "spent",
+}
+_PLACES = frozenset(
+    "home house apartment residence room bedroom kitchen car vehicle truck shelter school daycare"
+    " store park yard hospital motel hotel driveway porch".split()
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +85,8 @@ class Draft:
     strategy: str
     rationale: str
     principle: str
+    # Offered only when no draft before it passed the checks.
+    fallback: bool = False
 
 
 def _object_form(span_text: str) -> str:
@@ -58,14 +97,47 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def pronouns(mention: str | None) -> tuple[str, str] | None:
+    """(subject, possessive) pronouns for a mention whose gender the mention itself states
+    ("Ms. Alvarez", "Mother", "FOB"); None when it does not (a bare first name, "the parent")."""
+    if not mention:
+        return None
+    words = mention.lower().split()
+    if words and words[0] in _FEMALE:
+        return "she", "her"
+    if words and words[0] in _MALE:
+        return "he", "his"
+    return None
+
+
+def refer(mention: str | None, fallback: str) -> tuple[str, str]:
+    """How a prompt refers to a party already named just before it: (subject, possessive)."""
+    known = pronouns(mention)
+    if known:
+        return known
+    name = mention or fallback
+    return name, f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
-    """The clause of an agentless passive of violence, in the active voice with the actor."""
+    """The clause of a passive of violence, in the active voice with the actor.
+
+    The actor is the passive's agent ("by FOB") when it has one, else the note's perpetrator,
+    else a prompt. A prompt for what exactly happened follows: "assaulted" is itself a label.
+    """
     subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
     aux = [c for c in verb.children if c.dep_ == "auxpass"]
     if not subjects or not aux:
         return None
     doc = clause.doc
     subject = doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1]
+    agents = [c for c in verb.children if c.dep_ == "agent"]
+    agent_span = doc[agents[0].left_edge.i : agents[0].right_edge.i + 1] if agents else None
+    actor = parties.actor()
+    if agent_span is not None and len(agent_span) > 1:
+        actor = agent_span[1:].text
+        if actor.lower() in SUBJECT_PRONOUN_OBJECT.values():
+            actor = {v: k for k, v in SUBJECT_PRONOUN_OBJECT.items()}[actor.lower()].capitalize()
     before = doc[clause.start : subject.start].text_with_ws if subject.start > clause.start else ""
     patient = _object_form(subject.text)
     if patient == subject.text and subject[0].lower_ in {"the", "a", "an", "her", "his", "their"}:
@@ -75,13 +147,17 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
         t.text_with_ws
         for t in doc[verb.i + 1 : clause.end]
         if not (t.dep_ in {"auxpass", "aux", "neg"} and t.head == verb)
+        and not (agent_span is not None and agent_span.start <= t.i < agent_span.end)
     ).rstrip()
     past = IRREGULAR_PAST.get(verb.lower_, verb.text)
-    text = f"{before}{parties.actor()} {past} {patient}"
+    text = f"{before}{actor} {past} {patient}"
     if middle:
         text += f" ({middle})"
     if after:
         text += after if after[0] in ".,;:!?" else " " + after
+    text = text.rstrip(" .,;:")
+    who = refer(actor if not actor.startswith("[") else None, "the person who did it")[0]
+    text += f" [what exactly {who} did and said, any injuries, where the children were]"
     return Draft(
         text=text,
         strategy="active_voice",
@@ -96,7 +172,7 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
     # `{perp}`/`{surv}` are the parties as written (a name or a bracketed prompt); inside a
     # bracket the template uses `{perp_in}`/`{surv_in}`, plain words, so prompts never nest.
     "survivor_blame": (
-        "{perp} [specific behavior: what {perp_in} did, to whom, when]{mods}; [impact on the"
+        "{act}{mods}; [impact on the"
         " children: what they saw, heard or said]; {surv} [protective efforts: what {surv_in}"
         " did to keep the children safe]",
         "Holds the perpetrator responsible for the violence and documents the survivor's"
@@ -105,28 +181,28 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
         " efforts",
     ),
     "mutualizing": (
-        "{perp} [specific behavior toward {surv_in}: what {perp_in} did or said, when,"
+        "{perp} [specific behavior toward {surv_name}: what {perp_in} did or said, when,"
         " where]{mods}; {surv} [what {surv_in} did to stay safe or keep the children safe]",
         "Names one actor and the specific behaviors; 'relationship' and 'conflict' language"
         " presents one person's violence as mutual.",
         "Perpetrator pattern-based practice: behavior, not the relationship",
     ),
     "minimizing_excusing": (
-        "{perp} [the specific act, e.g. pushed, hit or choked {surv_in}]{mods}; [what the"
+        "{perp} [the specific act, e.g. pushed, hit or choked {surv_name}]{mods}; [what the"
         " children saw, heard or said, and any changes in sleep, school or behavior]",
         "States the concrete behavior and the children's actual experience instead of softening"
         " or excusing it.",
         "Critical components 1 and 4: the perpetrator's behavior and its impact on the child",
     ),
     "pathologizing": (
-        "{subj} said [{surv_in}'s own words about what happened]{mods}; {perp} [behaviors that"
-        " shape {surv_in}'s response, e.g. threats, monitoring, control of money]",
+        "{subj} said [{subj_pos} own words about what happened]{mods}; {perp} [behaviors that"
+        " shape {subj_pos} response, e.g. threats, monitoring, control of money]",
         "Records what the survivor said and did, in their words, and what the perpetrator did"
         " that shapes it, instead of a label about the survivor.",
         "Pivot to the perpetrator; survivor strengths-based practice",
     ),
     "agentless": (
-        "{perp} [what {perp_in} did to {surv_in}, when]{mods}",
+        "{perp} [what {perp_in} did to {surv_name}, when]{mods}",
         "Names who used the violence: the passive voice with no actor hides the perpetrator.",
         "Perpetrator pattern-based practice: make the perpetrator's behavior visible",
     ),
@@ -144,28 +220,115 @@ RULE_TEMPLATES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def fact_modifiers(clause: Span, skip: tuple[str, ...] = ()) -> str:
-    """Prepositional and temporal modifiers of the clause that carry facts ("on 3/9").
+def _carries_fact(sub: Span) -> bool:
+    """A modifier worth keeping: a number, date, name, time expression or place."""
+    if any(t.like_num or t.pos_ == "PROPN" or any(c.isdigit() for c in t.text) for t in sub):
+        return True
+    if TIME_EXPRESSION.search(sub.text):
+        return True
+    return sub[0].pos_ == "ADP" and any(t.lemma_.lower() in _PLACES for t in sub[1:])
 
-    A modifier that names one of `skip` (the parties the template already names) or whose
-    brackets do not balance is left out; its facts are then listed by the rewriter's check.
+
+def fact_modifiers(
+    clause: Span, skip: tuple[str, ...] = (), exclude: frozenset[int] = frozenset()
+) -> str:
+    """Modifiers of the clause's verb that carry facts: "on 3/9", "again", "last week",
+    "at the home".
+
+    A modifier that names one of `skip` (the parties the template already names), overlaps the
+    token positions in `exclude` (already placed by the strategy) or whose brackets do not
+    balance is left out; its facts are then listed by the rewriter's check.
     """
     root = clause.root
     kept = []
     for child in root.children:
-        if child.dep_ in {"prep", "npadvmod", "tmod"}:
-            sub = clause.doc[child.left_edge.i : child.right_edge.i + 1]
-            if not any(
-                t.like_num or t.pos_ == "PROPN" or any(c.isdigit() for c in t.text) for t in sub
-            ):
-                continue
-            text = sub.text
-            if text.count("(") != text.count(")") or any(s and s in text for s in skip):
-                continue
-            if sub[0].pos_ in {"ADP", "ADV"}:
-                text = text[:1].lower() + text[1:]  # "On 2/8" moves mid-sentence
-            kept.append(text)
+        if child.dep_ not in {"prep", "npadvmod", "tmod", "advmod"}:
+            continue
+        sub = clause.doc[child.left_edge.i : child.right_edge.i + 1]
+        if not _carries_fact(sub) or any(t.i in exclude for t in sub):
+            continue
+        if child.dep_ == "advmod" and not TIME_EXPRESSION.fullmatch(sub.text):
+            continue  # "back", "really": only time adverbs ("again", "yesterday") are facts
+        text = sub.text
+        if text.count("(") != text.count(")") or any(s and s in text for s in skip):
+            continue
+        if sub[0].pos_ in {"ADP", "ADV"} or sub[0].lower_ in {"last", "this", "next", "that"}:
+            text = text[:1].lower() + text[1:]  # "On 2/8" moves mid-sentence
+        kept.append(text)
     return "".join(f" {text}" for text in kept)
+
+
+def _person(token: Token) -> bool:
+    """A subject or object that names a person ("Father", "FOB", "Mr. Reed"), not a pronoun."""
+    if token.lower_ in CHILD_WORDS:
+        return False
+    return token.pos_ == "PROPN" or token.lower_ in PERSON_ROLES or token.lower_ in {"fob", "bm"}
+
+
+def let_in_act(clause: Span, parties: Parties) -> tuple[str, frozenset[int]] | None:
+    """ "(she) allowed him back into the home" as the perpetrator's own act, with the tokens used.
+
+    "allowing him back into the home" -> "Mr. Reed came back into the home [how he got in, what
+    he said and did]"; "let FOB stay at the apartment" -> "FOB stayed at the apartment [...]".
+    Returns None when the clause has no such verb or its object is not a person.
+    """
+    doc = clause.doc
+    for verb in clause:
+        if verb.lemma_.lower() not in _LET_LEMMAS:
+            continue
+        move = next(
+            (c for c in verb.children if c.dep_ in {"xcomp", "ccomp"} and c.lemma_ in _MOVES),
+            None,
+        )
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        if move is not None and not objects:
+            objects = [c for c in move.children if c.dep_ == "nsubj"]
+        if not objects:
+            continue
+        obj = objects[0]
+        if obj.pos_ == "PRON":
+            if obj.lower_ not in {"him", "her", "them"}:
+                continue
+            actor = parties.actor()
+        elif _person(obj):
+            actor = doc[obj.left_edge.i : obj.i + 1].text
+        else:
+            continue
+        head, past = (move, _MOVES[move.lemma_]) if move is not None else (verb, "came")
+        parts = [
+            c
+            for c in head.children
+            if c.i > obj.i
+            and c.dep_ in {"advmod", "prt", "prep", "npadvmod"}
+            and (c.lower_ in {"back", "home", "over", "inside", "in"} or c.dep_ != "advmod")
+        ]
+        comes_in = any(c.lower_ in {"back", "in", "inside", "over"} for c in parts) or any(
+            c.dep_ == "prep" and c.lower_ in {"into", "to", "inside"} for c in parts
+        )
+        if move is None and not comes_in:
+            continue  # "allowed him to drive": not a coming in
+        used = {obj.i, verb.i, head.i}
+        pieces = []
+        for part in parts:
+            sub = doc[part.left_edge.i : part.right_edge.i + 1]
+            if sub.text.count("(") != sub.text.count(")"):
+                continue
+            pieces.append(sub.text)
+            used.update(t.i for t in sub)
+        he = refer(actor if not actor.startswith("[") else None, "the person who did it")[0]
+        prompt = (
+            f"[how {he} got in, what {he} said and did]"
+            if past == "came"
+            else (f"[what {he} said and did there, when]")
+        )
+        text = " ".join([actor, past, *pieces, prompt])
+        return text, frozenset(used)
+    return None
+
+
+def _subject(clause: Span) -> Token | None:
+    subjects = [c for c in clause.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return subjects[0] if subjects else None
 
 
 def pivot_to_perpetrator(
@@ -173,21 +336,48 @@ def pivot_to_perpetrator(
 ) -> Draft:
     """Replace the clause carrying the finding with the subtype's fact-prompting template."""
     template, rationale, principle = RULE_TEMPLATES.get(rule_id or "", TEMPLATES[subtype])
-    subjects = [c for c in clause.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    first = _subject(clause)
+    doc = clause.doc
+    subject_text = doc[first.left_edge.i : first.right_edge.i + 1].text if first else None
     subject = (
-        clause.doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1].text
-        if subjects and subjects[0].pos_ != "PRON"
+        subject_text
+        if subject_text is not None and first is not None and first.pos_ != "PRON"
         else parties.target()
     )
+    if (
+        subtype == "minimizing_excusing"
+        and first is not None
+        and _person(first)
+        and subject_text != parties.survivor
+    ):
+        # "Father has anger issues": the sentence's own subject is the one whose act is asked.
+        parties = Parties(subject_text, parties.survivor)
+    act, used = None, frozenset[int]()
+    if subtype == "survivor_blame":
+        found = let_in_act(clause, parties)
+        if found is not None:
+            act, used = found
+    perp_in, _ = refer(parties.perpetrator, "the person causing harm")
+    surv_in, _ = refer(parties.survivor, "the survivor")
+    _, subj_pos = refer(None if subject.startswith("[") else subject, "the survivor")
+    if act is None:
+        act = f"{parties.actor()} [specific behavior: what {perp_in} did, to whom, when]"
+    skip = (parties.perpetrator or "", parties.survivor or "")
     text = template.format(
+        act=act,
         perp=parties.actor(),
         surv=parties.target(),
-        perp_in=parties.perpetrator or "the person causing harm",
-        surv_in=parties.survivor or "the survivor",
+        perp_in=perp_in,
+        surv_in=surv_in,
+        surv_name=parties.survivor or "the survivor",
         subj=subject,
-        mods=fact_modifiers(clause, (parties.perpetrator or "", parties.survivor or "")),
+        subj_pos=subj_pos,
+        mods=fact_modifiers(clause, skip, used),
     )
-    return Draft(text, "pivot_to_perpetrator", rationale, principle)
+    strategy = STRATEGY_OF_SUBTYPE.get(subtype, "pivot_to_perpetrator")
+    if rule_id in RULE_TEMPLATES:
+        strategy = "child_experience"
+    return Draft(text, strategy, rationale, principle)
 
 
 def behavior_prompts(sentence: Span, label: str, quote_claim: bool = True) -> Draft:
@@ -207,10 +397,12 @@ def behavior_prompts(sentence: Span, label: str, quote_claim: bool = True) -> Dr
     plain = re.sub(r"\s*\([^)]*\)", "", subject).strip() or "this person"
     plain = "this person" if plain.startswith("[") else plain
     claim = re.sub(r"[\[\]]", "", rest).strip().rstrip(".;:!? ")
+    gendered = pronouns(plain)
+    who = gendered[0] if gendered else plain
     shows = f"that show {plain} {claim}" if claim and quote_claim else "behind this description"
     if label == "perpetrator_pattern":
         prompt = (
-            f"{subject} [specific behaviors {shows}: what {plain} did, when and to whom, e.g."
+            f"{subject} [specific behaviors {shows}: what {who} did, when and to whom, e.g."
             " took the phone, tracked location, threatened to take the children]"
         )
         rationale = (
@@ -219,7 +411,7 @@ def behavior_prompts(sentence: Span, label: str, quote_claim: bool = True) -> Dr
         principle = "Critical component 1: the perpetrator's pattern of coercive control"
     else:
         prompt = (
-            f"{subject} [specific protective actions {shows}: what {plain} did, when, e.g."
+            f"{subject} [specific protective actions {shows}: what {who} did, when, e.g."
             " called 911, took the children to a relative, kept school routines]"
         )
         rationale = "Document the survivor's protective efforts as specific actions."
