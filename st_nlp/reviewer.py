@@ -11,11 +11,12 @@ Offsets are Python string indices (Unicode code points) into the text passed in.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 from spacy.language import Language
@@ -29,6 +30,7 @@ from st_nlp.classifiers.onnx_minilm import RUNTIMES, to_onnx
 from st_nlp.model_store import read_config, resolve_model_dir
 from st_nlp.nlp import load_pipeline
 from st_nlp.quality import QualityReport, QualityWeights, assess
+from st_nlp.review_cache import LruMemo, MemoizedExamples, MemoizedPipeline, RewriterView
 from st_nlp.rules.engine import BlamingRules, Finding
 from st_nlp.segment import check_length, sentence_spans
 from st_nlp.spans.tagger import SpanTagger, TaggedSpan
@@ -38,6 +40,9 @@ BLAMING_INDEX = LABELS.index(Label.BLAMING_LANGUAGE)
 RUNTIME_ENV = "ST_NLP_RUNTIME"
 DEFAULT_RUNTIME = "onnx-int8"
 DEFAULT_CACHE_SIZE = 20_000
+# Parsed docs are the biggest cached values (tens of kB each): fewer of them.
+DOC_CACHE_SIZE = 4_096
+NOTE_CACHE_SIZE = 256
 
 
 def default_runtime() -> str:
@@ -114,6 +119,24 @@ class Reviewer:
         self.rewriter = rewriter
         self.quality_weights = quality_weights or QualityWeights()
         self.model_dir = model_dir
+        # With the score cache on, the tagger's spans are memoized per sentence as well (they
+        # depend on the sentence's text alone).
+        self.tagged_memo: LruMemo[list[Finding]] | None = (
+            LruMemo(f"tagger|{cache.model_version}", cache.maxsize) if cache is not None else None
+        )
+        self.note_memo: LruMemo[ReviewResult] | None = (
+            LruMemo(f"note|{cache.model_version}", NOTE_CACHE_SIZE) if cache is not None else None
+        )
+
+    def rewriter_view(self) -> Reviewer:
+        """What the rewriter should hold as its reviewer: with the cache on, a view that parses
+        short texts through an LRU and scores through the score cache (same results, since
+        both are functions of the text alone); without it, the reviewer itself."""
+        if self.cache is None:
+            return self
+        size = min(self.cache.maxsize, DOC_CACHE_SIZE)
+        view = RewriterView(self, MemoizedPipeline(self.nlp, size), self.cache)
+        return cast("Reviewer", view)
 
     @classmethod
     def load(
@@ -174,8 +197,11 @@ class Reviewer:
             from st_nlp.rewrite.retrieval import ExampleIndex
             from st_nlp.rewrite.rewriter import FactBasedRewriter
 
+            index = ExampleIndex.from_file(examples)
             reviewer.rewriter = FactBasedRewriter(
-                reviewer, ExampleIndex.from_file(examples), ChatCompletionsBackend.from_env()
+                reviewer.rewriter_view(),
+                cast(ExampleIndex, MemoizedExamples(index, cache_size)) if cache_size else index,
+                ChatCompletionsBackend.from_env(),
             )
         return reviewer
 
@@ -193,8 +219,19 @@ class Reviewer:
         ]
 
     def review(self, text: str, context: dict[str, Any] | None = None) -> ReviewResult:
-        """Review a whole note: sentences with labels, findings, suggestions; note quality."""
-        return self.review_many([text], [context])[0]
+        """Review a whole note: sentences with labels, findings, suggestions; note quality.
+
+        With the cache on, a note sent again unchanged (same text and context, e.g. the
+        editor re-checking after a pause without edits) is answered from memory.
+        """
+        if self.note_memo is None:
+            return self.review_many([text], [context])[0]
+        try:
+            key = json.dumps([text, context], sort_keys=True)
+        except (TypeError, ValueError):  # a context that is not plain JSON: no caching
+            return self.review_many([text], [context])[0]
+        found = self.note_memo.get(key, lambda _: self.review_many([text], [context])[0])
+        return copy.deepcopy(found)
 
     def review_many(
         self,
@@ -271,7 +308,14 @@ class Reviewer:
         """The span tagger's findings per sentence (offsets relative to each sentence)."""
         if self.tagger is None or not sentences:
             return [[] for _ in sentences]
-        return [[tagged_finding(s) for s in spans] for spans in self.tagger.predict(sentences)]
+        tagger = self.tagger
+
+        def compute(texts: list[str]) -> list[list[Finding]]:
+            return [[tagged_finding(s) for s in spans] for spans in tagger.predict(texts)]
+
+        if self.tagged_memo is None:
+            return compute(list(sentences))
+        return [list(found) for found in self.tagged_memo.get_many(sentences, compute)]
 
     def _scores(self, texts: list[str], rule_fired: list[bool]) -> np.ndarray:
         if not texts:

@@ -90,9 +90,10 @@ class Sentence:
 def sentence_hints(doc: Doc) -> Doc:
     """Preset sentence starts from line structure, headers, bullets, quotes and shorthand."""
     lines = list(_lines(doc))
+    text = doc.text  # built from the tokens on each access: once per doc, not once per line
     for line_index, line in enumerate(lines):
         first = line[0]
-        first.is_sent_start = line_index == 0 or _starts_new_item(lines[line_index - 1], line)
+        first.is_sent_start = line_index == 0 or _starts_new_item(text, lines[line_index - 1], line)
         _hint_within_line(line)
     return doc
 
@@ -114,15 +115,14 @@ def _lines(doc: Doc) -> Iterator[list[Token]]:
         yield current
 
 
-def _blank_line_between(previous: list[Token], line: list[Token]) -> bool:
-    doc = line[0].doc
-    gap = doc.text[previous[-1].idx + len(previous[-1].text) : line[0].idx]
+def _blank_line_between(text: str, previous: list[Token], line: list[Token]) -> bool:
+    gap = text[previous[-1].idx + len(previous[-1].text) : line[0].idx]
     return gap.count("\n") >= 2
 
 
-def _starts_new_item(previous: list[Token], line: list[Token]) -> bool:
+def _starts_new_item(text: str, previous: list[Token], line: list[Token]) -> bool:
     """True when a line break ends the sentence, False for a hard-wrapped sentence."""
-    if _blank_line_between(previous, line):
+    if _blank_line_between(text, previous, line):
         return True
     first = line[0]
     if _BULLET.match(first.text) or first.text[:1].isupper() or first.text[:1].isdigit():

@@ -84,8 +84,18 @@ def render(result: dict[str, Any]) -> str:
             ],
         ),
         "",
-        f"Load average at start: {machine['load_average_at_start']} (other jobs share the"
-        " machine; absolute numbers are noisy, ratios measured in the same process less so).",
+        f"Load average at start: {machine['load_average_at_start']}"
+        + (f", at end: {result['load_average_at_end']}" if "load_average_at_end" in result else "")
+        + " (other jobs share the machine; absolute numbers are noisy, ratios measured in the"
+        " same process less so).",
+        *(
+            [
+                "",
+                f"Parts measured: {', '.join(result['parts'])} (`--only`); the others not run.",
+            ]
+            if result.get("parts") and len(result["parts"]) < 4
+            else []
+        ),
         "",
         "## Workload",
         "",

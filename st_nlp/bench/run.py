@@ -20,6 +20,8 @@ from st_nlp.bench.report import render
 from st_nlp.bench.workload import build_workload, write_notes_jsonl
 from st_nlp.corpus.paths import REPO_ROOT
 
+PARTS: tuple[str, ...] = ("batch", "audit", "interactive", "quality")
+
 
 @dataclass(frozen=True)
 class BenchSettings:
@@ -34,6 +36,7 @@ class BenchSettings:
     seed: int = 2024
     runtime: str = "onnx-int8"
     quick: bool = False
+    parts: tuple[str, ...] = PARTS
 
     @classmethod
     def quick_run(cls, runtime: str = "onnx-int8") -> BenchSettings:
@@ -92,13 +95,14 @@ def run_bench(
             "audit_notes": settings.audit_notes,
         }
 
+        result["parts"] = list(settings.parts)
         result["batch"] = {}
-        for cores in core_counts:
+        for cores in core_counts if "batch" in settings.parts else []:
             say(f"batch throughput on {cores} core(s)")
             result["batch"][str(cores)] = _batch(work, cores, settings)
 
         result["audit"] = {}
-        for cores in core_counts:
+        for cores in core_counts if "audit" in settings.parts else []:
             count = settings.audit_notes if cores == 2 else settings.audit_notes_one_core
             say(f"audit of {count} notes on {cores} core(s)")
             source = write_notes_jsonl(workload.notes[:count], work / f"audit-{cores}.jsonl")
@@ -106,13 +110,16 @@ def run_bench(
                 source, work / f"audit-{cores}", cores, workers=cores
             )
 
-        say("interactive latency over HTTP")
-        result["interactive"] = interactive.measure(
-            workload.sentences, work, settings.requests, max(core_counts), settings.seed
-        )
+        if "interactive" in settings.parts:
+            say("interactive latency over HTTP")
+            result["interactive"] = interactive.measure(
+                workload.sentences, work, settings.requests, max(core_counts), settings.seed
+            )
 
-        say("quality: macro-F1 of both runtimes on the test split")
-        result["quality"] = quality.compare(settings.runtime)
+        if "quality" in settings.parts:
+            say("quality: macro-F1 of both runtimes on the test split")
+            result["quality"] = quality.compare(settings.runtime)
+        result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
 
     markdown_path.parent.mkdir(parents=True, exist_ok=True)
     markdown_path.write_text(render(result) + "\n", encoding="utf-8")

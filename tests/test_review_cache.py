@@ -1,0 +1,140 @@
+"""The cached review path gives exactly the plain path's review JSON, and caches no text.
+
+`Reviewer.load()` memoizes per-sentence work (scores, tagger spans, the rewriter's parses,
+rule checks and example look-ups) and whole repeated requests; `Reviewer.load(cache_size=0)`
+is the plain path. Both review the same corpus notes, then the same sequence of edits as a
+caseworker makes in the editor (one sentence changed per request, a repeat, new parties).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from st_nlp.corpus.paths import DATA_DIR, NOTES_FILE, SENTENCES_FILE
+from st_nlp.review_cache import LruMemo, MemoizedPipeline, MemoizedRules
+from st_nlp.reviewer import Reviewer
+
+
+def _corpus_notes(count: int) -> list[str]:
+    with (DATA_DIR / NOTES_FILE).open(encoding="utf-8") as handle:
+        return [json.loads(line)["text"] for line in handle][:count]
+
+
+def _blaming_sentences(count: int) -> list[str]:
+    found = []
+    with (DATA_DIR / SENTENCES_FILE).open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if "blaming_language" in record["labels"]:
+                found.append(record["text"])
+            if len(found) == count:
+                break
+    return found
+
+
+@pytest.fixture(scope="module")
+def plain() -> Reviewer:
+    return Reviewer.load(cache_size=0)
+
+
+@pytest.fixture(scope="module")
+def fast() -> Reviewer:
+    return Reviewer.load()
+
+
+def test_cached_review_many_matches_the_plain_path(plain: Reviewer, fast: Reviewer) -> None:
+    notes = sorted(_corpus_notes(12), key=len)[1:4]
+    expected = [r.to_dict() for r in plain.review_many(notes)]
+    assert any(s["suggestions"] for r in expected for s in r["sentences"])
+    assert any(s["findings"] for r in expected for s in r["sentences"])
+    assert [r.to_dict() for r in fast.review_many(notes)] == expected
+    # Again, singly: now nearly everything comes from the caches.
+    assert [fast.review(n).to_dict() for n in notes] == expected
+    assert fast.cache is not None and fast.cache.hits > 0
+
+
+def test_incremental_edits_match_the_plain_path(plain: Reviewer, fast: Reviewer) -> None:
+    note = min(_corpus_notes(12), key=len)
+    replacements = _blaming_sentences(2)
+    parties = {"parties": [{"name": "Mr. Vance", "role": "perpetrator"}]}
+    steps: list[tuple[str, dict[str, object] | None]] = [(note, None)]
+    text = note
+    for index, replacement in enumerate(replacements):
+        sentences = plain.review(text).sentences
+        target = sentences[(2 * index + 1) % len(sentences)]
+        text = text[: target.start] + replacement + text[target.end :]
+        steps.append((text, None))
+    steps += [(text, None), (text, parties), (text[: len(text) // 2], parties)]
+    for text, context in steps:
+        assert fast.review(text, context).to_dict() == plain.review(text, context).to_dict()
+    assert fast.note_memo is not None and fast.note_memo.hits >= 1  # the repeated request
+    assert fast.cache is not None and fast.cache.hits > 0
+
+
+def test_repeated_request_returns_an_independent_copy(fast: Reviewer) -> None:
+    note = _corpus_notes(1)[0]
+    first = fast.review(note)
+    first.sentences[0].labels.append("tampered")
+    first.sentences.pop()
+    again = fast.review(note)
+    assert "tampered" not in again.sentences[0].labels
+    assert len(again.sentences) == len(first.sentences) + 1
+
+
+def test_lru_memo_is_bounded_computes_once_and_keys_hold_no_text() -> None:
+    calls: list[list[str]] = []
+
+    def compute(texts: list[str]) -> list[int]:
+        calls.append(texts)
+        return [len(t) for t in texts]
+
+    memo: LruMemo[int] = LruMemo("test", maxsize=2)
+    assert memo.get_many(["aa", "bbb", "aa"], compute) == [2, 3, 2]
+    assert calls == [["aa", "bbb"]]
+    assert memo.get_many(["aa", "c"], compute) == [2, 1]  # "bbb" is least recently used
+    assert calls[-1] == ["c"]
+    assert len(memo) == 2
+    assert memo.get("bbb", len) == 3  # evicted, so computed again
+    assert (memo.hits, memo.misses) == (1, 4)
+    assert all(isinstance(key, bytes) and len(key) == 32 for key in memo.digests())
+    with pytest.raises(ValueError, match="maxsize = 0 is invalid"):
+        LruMemo("test", maxsize=0)
+
+
+def test_memoized_rules_pass_other_docs_through(plain: Reviewer) -> None:
+    nlp = MemoizedPipeline(plain.nlp, maxsize=4)
+    rules = MemoizedRules(plain.rules, nlp, maxsize=4)
+    text = "Mother failed to protect the children."
+    made = nlp(text)
+    assert nlp(text) is made
+    assert rules.find(made) == plain.rules.find(made) != []
+    assert len(rules.memo) == 1
+    other = plain.nlp(text)  # a doc the memoized pipeline did not make: not cached
+    assert rules.find(other) == plain.rules.find(other)
+    assert len(rules.memo) == 1
+
+
+def test_tfidf_fast_path_gives_scikit_learns_floats(plain: Reviewer) -> None:
+    tfidf = plain.classifier.tfidf  # type: ignore[attr-defined]
+    with (DATA_DIR / SENTENCES_FILE).open(encoding="utf-8") as handle:
+        sentences = [json.loads(line)["text"] for line in handle][:400]
+    reference = tfidf.predict_proba_sklearn(sentences)
+    np.testing.assert_array_equal(tfidf.predict_proba(sentences), reference)
+    alone = np.vstack([tfidf.predict_proba([s]) for s in sentences[:40]])
+    np.testing.assert_array_equal(alone, reference[:40])
+
+
+def test_bench_only_rejects_unknown_parts() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "st_nlp", "bench", "--only", "audit,speed"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "--only 'audit,speed' is invalid" in done.stderr
