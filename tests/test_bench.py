@@ -12,21 +12,31 @@ import sys
 from pathlib import Path
 
 from st_nlp.bench.workload import FAMILY_NAMES, build_workload
+from st_nlp.corpus.paths import DATA_DIR, SENTENCES_FILE
+
+
+def _corpus_sentence_count() -> int:
+    """The workload's first round is the corpus itself: its distinct sentences."""
+    with (DATA_DIR / SENTENCES_FILE).open(encoding="utf-8") as handle:
+        return len({json.loads(line)["text"] for line in handle if line.strip()})
 
 
 def test_bench_workload_is_distinct_and_seeded() -> None:
-    first = build_workload(n_sentences=3_000, n_notes=900, seed=7)
-    again = build_workload(n_sentences=3_000, n_notes=900, seed=7)
-    other = build_workload(n_sentences=3_000, n_notes=900, seed=8)
-    assert len(set(first.sentences)) == 3_000
+    n_sentences = _corpus_sentence_count() + 1_000  # reach into the varied rounds
+    first = build_workload(n_sentences=n_sentences, n_notes=900, seed=7)
+    again = build_workload(n_sentences=n_sentences, n_notes=900, seed=7)
+    other = build_workload(n_sentences=n_sentences, n_notes=900, seed=8)
+    assert len(set(first.sentences)) == n_sentences
     assert len({n["text"] for n in first.notes}) == 900
     assert first == again
     assert first.sentences != other.sentences
+    assert first.notes != other.notes
 
 
 def test_bench_workload_varies_names_and_dates() -> None:
-    workload = build_workload(n_sentences=5_000, n_notes=10, seed=1)
-    variants = workload.sentences[2_500:]  # past the first round, which is the corpus itself
+    base = _corpus_sentence_count()
+    workload = build_workload(n_sentences=base + 2_500, n_notes=10, seed=1)
+    variants = workload.sentences[base:]  # past the first round, which is the corpus itself
     family = re.compile(r"\b(" + "|".join(FAMILY_NAMES) + r")\b")
     assert sum(bool(family.search(s)) for s in variants) > 100
     dates = {m for s in variants for m in re.findall(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b", s)}

@@ -229,19 +229,32 @@ def test_service_labels(server: Server) -> None:
 
 
 def test_service_healthz_stays_fast_while_reviews_run(server: Server) -> None:
+    """Reviews run off the event loop: a health check never waits for a review to finish.
+
+    Relative, not a timing target: were a review run on the loop, health checks would wait
+    about as long as a review takes; here they must stay a small fraction of it. Each review
+    is of new sentences, so the review caches cannot make the reviews short.
+    """
+    import itertools
     import threading
 
-    long_note = NOTE * 40
     stop = time.time() + 6
+    counter = itertools.count()
+    review_seconds: list[float] = []
 
     def hammer() -> None:
         while time.time() < stop:
+            note = next(counter)
+            lines = NOTE.splitlines() * 40
+            text = "\n".join(f"Visit {note}.{i}: {line}" for i, line in enumerate(lines))
+            started = time.perf_counter()
             httpx.post(
                 f"{server.url}/v1/review",
-                json={"text": long_note},
+                json={"text": text},
                 headers=server.headers("caseworker"),
                 timeout=60,
             )
+            review_seconds.append(time.perf_counter() - started)
 
     workers = [threading.Thread(target=hammer) for _ in range(2)]
     for worker in workers:
@@ -257,5 +270,9 @@ def test_service_healthz_stays_fast_while_reviews_run(server: Server) -> None:
     for worker in workers:
         worker.join()
     latencies.sort()
-    p99 = latencies[int(0.99 * (len(latencies) - 1))]
-    assert p99 < 0.05, f"healthz p99 {p99 * 1000:.1f} ms"
+    review_seconds.sort()
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    typical_review = review_seconds[len(review_seconds) // 2]
+    assert p95 < typical_review / 4, (
+        f"healthz p95 {p95 * 1000:.1f} ms vs a review's {typical_review * 1000:.0f} ms"
+    )
