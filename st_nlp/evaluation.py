@@ -110,7 +110,10 @@ def span_f1(
     }
 
 
-def _predict(reviewer: Reviewer, texts: list[str]) -> tuple[np.ndarray, list[list[Any]]]:
+def predict_sentences(
+    reviewer: Reviewer, texts: list[str]
+) -> tuple[np.ndarray, np.ndarray, list[list[Any]]]:
+    """Scores, label decisions and findings per sentence, as `Reviewer.review` makes them."""
     docs = list(reviewer.nlp.pipe(texts))
     findings = [reviewer.rules.find(doc) for doc in docs]
     probabilities = reviewer._scores(texts, [bool(f) for f in findings])
@@ -122,7 +125,7 @@ def _predict(reviewer: Reviewer, texts: list[str]) -> tuple[np.ndarray, list[lis
     tagged = reviewer.tagged_findings([texts[i] for i in flagged])
     for i, extra in zip(flagged, tagged, strict=True):
         findings[i] = merge_findings(findings[i], extra, 0)
-    return probabilities, findings
+    return probabilities, reviewer.decide(probabilities, [bool(f) for f in findings]), findings
 
 
 def evaluate_model(
@@ -139,8 +142,7 @@ def evaluate_model(
     if not data.texts:
         raise ValueError(f"split {split!r} is empty in {data_dir}")
     say(f"{split}: {len(data.texts)} sentences")
-    probabilities, findings = _predict(reviewer, data.texts)
-    pred = probabilities >= reviewer.thresholds
+    probabilities, pred, findings = predict_sentences(reviewer, data.texts)
     y = data.targets
     per_label = label_metrics(y, pred)
 
@@ -170,8 +172,7 @@ def evaluate_model(
         swap_names(swap_gender(r.text, reviewer.nlp), [p.name for p in notes[r.note_id].people])
         for r in data.records
     ]
-    swapped_probabilities, _ = _predict(reviewer, swapped)
-    swapped_pred = swapped_probabilities >= reviewer.thresholds
+    _, swapped_pred, _ = predict_sentences(reviewer, swapped)
     changed_rows = (swapped_pred != pred).any(axis=1)
     counterfactual = {
         "sentences_changed_by_swap": int(

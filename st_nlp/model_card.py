@@ -109,6 +109,12 @@ whether abuse happened, and must not be used to make decisions about families.
   (rule floor: {float(config.get("rule_floor", 0)):.2f}).
 - Both members read a gender- and name-blind view of each sentence (mother/father, he/she,
   Mr./Ms. and person names are neutralized), so labels follow behavior, not who it is.
+- Blaming spans: the rules, plus a token tagger (BIO tags per subtype; the packaged MiniLM's
+  top layers fine-tuned with a token head, stored in `span_tagger.safetensors`) run on the
+  sentences the classifier flags. A tagger `agentless` span whose verb names a person as its
+  actor is dropped ("Mr. Reed assaulted Ms. Alvarez" is what the model asks for).
+- A blaming-language score above the threshold but with neither a rule hit nor a tagger span
+  counts only from {float(config.get("blaming_without_evidence", 0)):.2f} up (chosen on dev).
 - Trained with seed {training.get("seed")} on {training.get("train_sentences")} sentences
   (dev {training.get("dev_sentences")}) in {training.get("training_seconds")} s on CPU.
 
@@ -150,8 +156,9 @@ Spearman ρ = {rho if rho is not None else "n/a"} over {quality.get("rated_notes
   writers' styles. Expect lower scores on real notes from other agencies, and re-evaluate there
   (with local, de-identified data) before relying on it.
 - English only; US child-welfare shorthand. Long, multi-topic sentences are harder.
-- Blaming spans come from the rule layer: a blaming sentence the classifier catches but no rule
-  matches has no span.
+- Span boundaries differ from the annotators' more often than not (exact-offset F1 is far
+  below overlap F1): the tagger reads raw text, not the name-blind view, so it also adds a
+  little to the counterfactual drift above.
 - Labels encode the st-nlp codebook's reading of the Safe & Together Model, not the Safe &
   Together Institute's own assessment.
 

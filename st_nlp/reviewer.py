@@ -33,10 +33,12 @@ from st_nlp.quality import QualityReport, QualityWeights, assess
 from st_nlp.review_cache import LruMemo, MemoizedExamples, MemoizedPipeline, RewriterView
 from st_nlp.rules.engine import BlamingRules, Finding
 from st_nlp.segment import check_length, sentence_spans
+from st_nlp.spans.actor import names_its_actor
 from st_nlp.spans.tagger import SpanTagger, TaggedSpan
 from st_nlp.taxonomy import LABELS, SUBTYPE_INFO, BlameSubtype, Label
 
 BLAMING_INDEX = LABELS.index(Label.BLAMING_LANGUAGE)
+AGENTLESS = str(BlameSubtype.AGENTLESS)
 RUNTIME_ENV = "ST_NLP_RUNTIME"
 DEFAULT_RUNTIME = "onnx-int8"
 DEFAULT_CACHE_SIZE = 20_000
@@ -54,6 +56,12 @@ def default_runtime() -> str:
 
 class Rewriter(Protocol):
     """Sentences with findings + the parsed note + caller context in; fills `suggestions`."""
+
+    @property
+    def cache_token(self) -> str | None:
+        """What sets this rewriter's output apart from another's, for the note memo's key;
+        None when its output must not be memoized (it may differ for the same input)."""
+        ...
 
     def suggest_note(
         self, sentences: list[SentenceResult], doc: Doc, context: dict[str, Any] | None
@@ -108,12 +116,22 @@ class Reviewer:
         model_dir: Path | None = None,
         tagger: SpanTagger | None = None,
         cache: ScoreCache | None = None,
+        blaming_without_evidence: float | None = None,
     ) -> None:
         self.classifier = classifier
         self.tagger = tagger
         self.cache = cache
         self.thresholds = thresholds
         self.rule_floor = rule_floor
+        # A sentence whose blaming words neither a rule nor the span tagger can point at needs
+        # this higher score to be called blaming language (chosen on dev at training time): a
+        # finding the writer cannot see the words of is hard to act on, and such borderline
+        # scores are mostly false alarms on plain behavioral facts.
+        self.blaming_without_evidence = (
+            float(thresholds[BLAMING_INDEX])
+            if blaming_without_evidence is None
+            else max(float(blaming_without_evidence), float(thresholds[BLAMING_INDEX]))
+        )
         self.nlp = nlp or load_pipeline(disable=("ner",))
         self.rules = BlamingRules(self.nlp)
         self.rewriter = rewriter
@@ -191,6 +209,7 @@ class Reviewer:
             if "span_tagger" in config
             else None,
             cache=ScoreCache(f"{model_key}|{runtime}", cache_size) if cache_size else None,
+            blaming_without_evidence=config.get("blaming_without_evidence"),
         )
         if suggestions:
             from st_nlp.rewrite.llm import ChatCompletionsBackend
@@ -208,14 +227,24 @@ class Reviewer:
     def classify(self, sentences: Sequence[str]) -> list[dict[str, Any]]:
         """Labels and scores for independent sentences (rules included)."""
         docs = list(self.nlp.pipe(sentences))
-        fired = [bool(self.rules.find(doc)) for doc in docs]
-        probabilities = self._scores(list(sentences), fired)
+        evidence = [bool(self.rules.find(doc)) for doc in docs]
+        probabilities = self._scores(list(sentences), evidence)
+        flagged = [
+            i
+            for i, row in enumerate(probabilities)
+            if row[BLAMING_INDEX] >= self.thresholds[BLAMING_INDEX] and not evidence[i]
+        ]
+        for i, tagged in zip(
+            flagged, self.tagged_findings([sentences[i] for i in flagged]), strict=True
+        ):
+            evidence[i] = bool(tagged)
+        decisions = self.decide(probabilities, evidence)
         return [
             {
-                "labels": self._labels(row),
+                "labels": [str(lb) for i, lb in enumerate(LABELS) if chosen[i]],
                 "scores": {str(lb): round(float(row[i]), 4) for i, lb in enumerate(LABELS)},
             }
-            for row in probabilities
+            for row, chosen in zip(probabilities, decisions, strict=True)
         ]
 
     def review(self, text: str, context: dict[str, Any] | None = None) -> ReviewResult:
@@ -224,10 +253,11 @@ class Reviewer:
         With the cache on, a note sent again unchanged (same text and context, e.g. the
         editor re-checking after a pause without edits) is answered from memory.
         """
-        if self.note_memo is None:
+        token = self.rewriter.cache_token if self.rewriter is not None else "no-rewriter"
+        if self.note_memo is None or token is None:
             return self.review_many([text], [context])[0]
         try:
-            key = json.dumps([text, context], sort_keys=True)
+            key = json.dumps([text, context, token], sort_keys=True)
         except (TypeError, ValueError):  # a context that is not plain JSON: no caching
             return self.review_many([text], [context])[0]
         found = self.note_memo.get(key, lambda _: self.review_many([text], [context])[0])
@@ -264,28 +294,45 @@ class Reviewer:
             flagged, self.tagged_findings([flat_texts[i] for i in flagged]), strict=True
         ):
             flat_found[i] = merge_findings(flat_found[i], extra, flat_starts[i])
+        decisions = self.decide(probabilities, [bool(found) for found in flat_found])
         results: list[ReviewResult] = []
         offset = 0
         for doc, spans, found, context in zip(
             docs, spans_per_doc, per_sentence, contexts, strict=True
         ):
             rows = probabilities[offset : offset + len(spans)]
+            chosen = decisions[offset : offset + len(spans)]
             found = flat_found[offset : offset + len(spans)]
             offset += len(spans)
-            results.append(self._note_result(doc, spans, rows, found, context))
+            results.append(self._note_result(doc, spans, rows, chosen, found, context))
         return results
+
+    def decide(self, probabilities: np.ndarray, has_evidence: Sequence[bool]) -> np.ndarray:
+        """Labels per sentence (rows of booleans): each score against its threshold, and
+        `blaming_language` without a rule or tagger span only above `blaming_without_evidence`.
+        """
+        decisions = probabilities >= self.thresholds
+        evidence = np.asarray(has_evidence, dtype=bool)
+        if len(evidence):
+            decisions[:, BLAMING_INDEX] &= evidence | (
+                probabilities[:, BLAMING_INDEX] >= self.blaming_without_evidence
+            )
+        return decisions
 
     def _note_result(
         self,
         doc: Doc,
         spans: list[Any],
         probabilities: np.ndarray,
+        decisions: np.ndarray,
         per_sentence: list[list[Finding]],
         context: dict[str, Any] | None,
     ) -> ReviewResult:
         results = []
-        for span, row, found in zip(spans, probabilities, per_sentence, strict=True):
-            labels = self._labels(row)
+        for span, row, chosen, found in zip(
+            spans, probabilities, decisions, per_sentence, strict=True
+        ):
+            labels = [str(lb) for i, lb in enumerate(LABELS) if chosen[i]]
             results.append(
                 SentenceResult(
                     text=span.text,
@@ -305,13 +352,30 @@ class Reviewer:
         return ReviewResult(results, quality)
 
     def tagged_findings(self, sentences: Sequence[str]) -> list[list[Finding]]:
-        """The span tagger's findings per sentence (offsets relative to each sentence)."""
+        """The span tagger's findings per sentence (offsets relative to each sentence).
+
+        An `agentless` span whose verb has a named actor is dropped (`spans.actor`): the
+        tagger reads words, and "Mr. Reed assaulted Ms. Alvarez" is what the model asks for.
+        """
         if self.tagger is None or not sentences:
             return [[] for _ in sentences]
         tagger = self.tagger
+        nlp = self.nlp
 
         def compute(texts: list[str]) -> list[list[Finding]]:
-            return [[tagged_finding(s) for s in spans] for spans in tagger.predict(texts)]
+            found = []
+            for text, spans in zip(texts, tagger.predict(texts), strict=True):
+                doc = nlp(text) if any(s.subtype == AGENTLESS for s in spans) else None
+                found.append(
+                    [
+                        tagged_finding(s)
+                        for s in spans
+                        if doc is None
+                        or s.subtype != AGENTLESS
+                        or not names_its_actor(doc, s.start, s.end)
+                    ]
+                )
+            return found
 
         if self.tagged_memo is None:
             return compute(list(sentences))
@@ -330,9 +394,6 @@ class Reviewer:
                     probabilities[i, BLAMING_INDEX], self.rule_floor
                 )
         return probabilities
-
-    def _labels(self, row: np.ndarray) -> list[str]:
-        return [str(lb) for i, lb in enumerate(LABELS) if row[i] >= self.thresholds[i]]
 
 
 def tagged_finding(span: TaggedSpan) -> Finding:

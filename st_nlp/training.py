@@ -24,7 +24,7 @@ from st_nlp.classifiers.tfidf import TfidfClassifier, TfidfSettings
 from st_nlp.corpus.jsonl import read_records
 from st_nlp.corpus.paths import DATA_DIR, SENTENCES_FILE
 from st_nlp.corpus.records import SentenceRecord
-from st_nlp.model_store import sha256_file, write_config
+from st_nlp.model_store import CONFIG_FILE, sha256_file, write_config
 from st_nlp.taxonomy import LABELS, Label
 
 Progress = Callable[[str], None]
@@ -134,6 +134,45 @@ def choose_rule_floor(
     return float(threshold) if gain else 0.0
 
 
+def choose_blaming_without_evidence(
+    blaming: np.ndarray, y: np.ndarray, has_evidence: np.ndarray, threshold: float
+) -> float:
+    """The score a sentence needs to be called blaming language when neither a rule nor the
+    span tagger points at its blaming words: the dev F-beta's best of `threshold` (no gate)
+    and higher cut-offs; ties go to the lower one, so the gate only rises when it helps."""
+    evidence = has_evidence.astype(bool)
+    best, best_score = float(threshold), -1.0
+    for cut in [threshold, *np.linspace(threshold, 1.0, 41)[1:]]:
+        pred = (blaming >= threshold) & (evidence | (blaming >= cut))
+        score = _fbeta(y, pred, BLAMING_BETA)
+        if score > best_score + 1e-9:
+            best, best_score = float(cut), score
+    return best
+
+
+def calibrate_evidence_gate(model_dir: Path, data_dir: Path = DATA_DIR) -> float:
+    """Choose `blaming_without_evidence` on dev with the saved model (rules, classifier and
+    span tagger as the reviewer runs them) and record it in the model's config."""
+    from st_nlp.evaluation import predict_sentences
+    from st_nlp.reviewer import Reviewer
+
+    reviewer = Reviewer.load(model_dir, suggestions=False, cache_size=0)
+    reviewer.blaming_without_evidence = float(reviewer.thresholds[BLAMING])
+    dev = load_split("dev", data_dir)
+    probabilities, _, findings = predict_sentences(reviewer, dev.texts)
+    cut = choose_blaming_without_evidence(
+        probabilities[:, BLAMING],
+        dev.targets[:, BLAMING],
+        np.array([bool(f) for f in findings]),
+        float(reviewer.thresholds[BLAMING]),
+    )
+    path = model_dir / CONFIG_FILE
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["blaming_without_evidence"] = cut
+    path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    return cut
+
+
 def _fbeta(y: np.ndarray, pred: np.ndarray, beta: float) -> float:
     tp = float((pred & (y == 1)).sum())
     fp = float((pred & (y == 0)).sum())
@@ -227,6 +266,8 @@ def train_default(
         rule_floor=rule_floor,
         training=summary,
     )
+    say("choosing the evidence gate for blaming language on dev")
+    summary["blaming_without_evidence"] = calibrate_evidence_gate(out_dir, data_dir)
     say(f"saved to {out_dir} in {summary['training_seconds']} s")
     say(json.dumps(combination.to_dict()["thresholds"]))
     return summary

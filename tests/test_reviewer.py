@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from st_nlp import Reviewer
 from st_nlp.cli.main import app
 from st_nlp.taxonomy import LABELS
+from st_nlp.training import choose_blaming_without_evidence
 
 NOTE = (
     "CW met with BM Ana Morales at the home on 3/14/24 at 10:30 a.m.\n"
@@ -160,3 +162,30 @@ def test_cli_review_empty_input_is_a_valid_empty_result(cli) -> None:  # type: i
     result = cli.invoke(app, ["review", "-", "--format", "json"], input="")
     assert result.exit_code == 0
     assert json.loads(result.output)["sentences"] == []
+
+
+def test_reviewer_blaming_without_evidence_needs_the_higher_score(reviewer: Reviewer) -> None:
+    """A blaming score between the threshold and the gate counts only with a rule or tagger
+    span; above the gate it counts alone; the other labels never depend on evidence."""
+    blaming = LABELS.index("blaming_language")
+    low, gate = float(reviewer.thresholds[blaming]), reviewer.blaming_without_evidence
+    assert gate >= low
+    between = (low + gate) / 2 if gate > low else low
+    rows = np.full((4, len(LABELS)), 0.99)
+    rows[:, blaming] = [between, between, min(gate + 0.01, 1.0), low - 0.01]
+    decisions = reviewer.decide(rows, [True, False, False, True])
+    assert decisions[:, blaming].tolist() == [True, gate <= low, True, False]
+    assert decisions[:, [i for i in range(len(LABELS)) if i != blaming]].all()
+
+
+def test_evidence_gate_is_chosen_on_scores_and_never_below_the_threshold() -> None:
+    threshold = 0.3
+    # Blaming sentences without evidence score high; the non-blaming ones score in between.
+    blaming = np.array([0.9, 0.85, 0.4, 0.45, 0.5, 0.35, 0.42])
+    y = np.array([1, 1, 1, 0, 0, 0, 0])
+    has_evidence = np.array([False, False, True, False, False, False, False])
+    gate = choose_blaming_without_evidence(blaming, y, has_evidence, threshold)
+    assert 0.5 < gate <= 0.85  # keeps both high scorers, drops the in-between ones
+    # Where nothing non-blaming reaches the threshold, a gate cannot help: none is set.
+    clean = np.where(y == 1, blaming, 0.1)
+    assert choose_blaming_without_evidence(clean, y, has_evidence, threshold) == threshold

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from spacy.language import Language
 from transformers import AutoTokenizer
 
 from st_nlp.classifiers.minilm import base_model_path
 from st_nlp.reviewer import merge_findings, tagged_finding
+from st_nlp.spans.actor import names_its_actor
 from st_nlp.spans.tagger import IGNORE, TAGS, TaggedSpan, decode, token_tags
 
 SENTENCE = "The parents have a volatile relationship and BM failed to protect."
@@ -75,3 +78,34 @@ def test_tagger_findings_never_duplicate_a_rule_finding() -> None:
         (119, 140, "model.mutualizing"),
     ]
     assert separate.message.startswith("Survivor blame")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "named"),
+    [
+        ("Mr. Reed assaulted Ms. Alvarez again last week.", "assaulted", True),
+        ("Ms. Alvarez was assaulted by him again.", "was assaulted", True),
+        ("He hit her in the kitchen.", "hit", True),
+        ("Ms. Alvarez was assaulted again last week.", "was assaulted", False),
+        ("Mother was hit.", "was hit", False),
+        ("The incident happened in front of the kids.", "happened", False),
+    ],
+)
+def test_agentless_span_is_dropped_only_when_its_verb_names_a_person(
+    nlp: Language, sentence: str, words: str, named: bool
+) -> None:
+    start = sentence.index(words)
+    assert names_its_actor(nlp(sentence), start, start + len(words)) is named
+
+
+def test_tagger_agentless_span_on_an_active_sentence_is_not_a_finding(nlp: Language) -> None:
+    """The reviewer's tagger findings pass the actor check (the bundled model's tagger
+    marks "assaulted" on its own, active voice or not)."""
+    from st_nlp import Reviewer
+
+    reviewer = Reviewer.load(suggestions=False, cache_size=0)
+    active, passive = reviewer.tagged_findings(
+        ["Mr. Reed assaulted Ms. Alvarez again last week.", "Ms. Alvarez was assaulted."]
+    )
+    assert all(f.subtype != "agentless" for f in active)
+    assert any(f.subtype == "agentless" for f in passive)

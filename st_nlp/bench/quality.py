@@ -9,7 +9,7 @@ def compare(runtime: str, split: str = "test") -> dict[str, Any]:
     """Same reviewer, two runtimes; the metrics `st-nlp evaluate` reports as macro-F1."""
     import numpy as np
 
-    from st_nlp.evaluation import CORE_LABELS, _predict, label_metrics, macro
+    from st_nlp.evaluation import CORE_LABELS, label_metrics, macro, predict_sentences
     from st_nlp.reviewer import Reviewer
     from st_nlp.taxonomy import LABELS
     from st_nlp.training import load_split
@@ -19,9 +19,9 @@ def compare(runtime: str, split: str = "test") -> dict[str, Any]:
     probabilities = {}
     for name in ("torch", runtime):
         reviewer = Reviewer.load(runtime=name, suggestions=False, cache_size=0)
-        p, _ = _predict(reviewer, data.texts)
+        p, decisions, _ = predict_sentences(reviewer, data.texts)
         probabilities[name] = p
-        per_label = label_metrics(data.targets, p >= reviewer.thresholds)
+        per_label = label_metrics(data.targets, decisions)
         out[name] = {
             "macro_f1_core": macro(per_label, CORE_LABELS),
             "macro_f1_all": macro(per_label, LABELS),

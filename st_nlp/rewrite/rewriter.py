@@ -161,6 +161,15 @@ class FactBasedRewriter:
         self.examples = examples
         self.llm = llm
 
+    @property
+    def cache_token(self) -> str | None:
+        """Which drafts this rewriter makes, so that two reviewers sharing one note memo (a copy
+        with another rewriter) never answer each other's notes. None with an LLM: its drafts
+        come from outside and a timeout's fallback must not be remembered as the answer."""
+        if self.llm is not None:
+            return None
+        return "built-in+examples" if self.examples is not None else "built-in"
+
     def suggest_note(
         self, sentences: list[SentenceResult], doc: Doc, context: dict[str, Any] | None
     ) -> None:
@@ -401,7 +410,8 @@ class FactBasedRewriter:
         return found
 
     def still_blaming(self, text: str, blank_prompts: bool = False) -> bool:
-        """Rules on the whole suggestion, then the classifier on the suggestion as written.
+        """Rules on the whole suggestion, then the classifier (and, as the reviewer decides,
+        the span tagger) on the suggestion as written.
 
         As written, prompts included, is how the reviewer itself would read the suggestion.
         Blanking the prompts (`blank_prompts`, used for a model's draft, whose prompts are not
@@ -421,7 +431,13 @@ class FactBasedRewriter:
         if blank_prompts:
             scored = tidy(TIME_EXPRESSION.sub(" ", _PLACEHOLDER.sub("[...]", text)))
         score = reviewer.classifier.predict_proba([scored])[0, blaming]
-        return bool(score >= reviewer.thresholds[blaming])
+        if score < reviewer.thresholds[blaming]:
+            return False
+        if score >= reviewer.blaming_without_evidence:
+            return True
+        # Between the two, the reviewer itself flags a sentence only where the span tagger
+        # finds blaming words in it; a suggestion is held to the same decision.
+        return bool(reviewer.tagged_findings([scored])[0])
 
 
 def _splice(span: Span, replacements: list[tuple[int, int, Draft]]) -> Draft:
