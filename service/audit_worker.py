@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +28,7 @@ from service.db import AuditJob, make_engine, make_sessionmaker, utcnow
 logger = logging.getLogger("st_nlp.service.audits")
 
 _AUDITOR: Any = None
+AUDIT_NICENESS = 10
 
 
 def _load(model: str | None) -> None:
@@ -36,6 +38,7 @@ def _load(model: str | None) -> None:
     from st_nlp.reviewer import Reviewer
 
     torch.set_num_threads(1)
+    os.nice(AUDIT_NICENESS)  # batch work yields to interactive reviews and the event loop
     _AUDITOR = Reviewer.load(model)
 
 

@@ -8,10 +8,12 @@ handlers (running in the thread pool) send it work and wait without holding the 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 _REVIEWER: Any = None
+WORKER_NICENESS = 5
 
 
 def _load(model: str | None) -> None:
@@ -21,6 +23,9 @@ def _load(model: str | None) -> None:
     from st_nlp.reviewer import Reviewer
 
     torch.set_num_threads(1)  # leave a core to the server on small machines
+    # Below the server's priority: when the machine is busy, the event loop (health checks,
+    # auth, queued requests) runs first, and the model work takes what is left.
+    os.nice(WORKER_NICENESS)
     _REVIEWER = Reviewer.load(model)
 
 
