@@ -13,11 +13,6 @@ from st_nlp.deid.synthetic import IDENTIFIER_TYPES, NAMES, TEMPLATES, generate, 
 
 DEID_DIR = Path(__file__).resolve().parents[1] / "annotation" / "deid"
 TARGET = 0.98
-# Measured 0.9617 on the held-out set: lowercase first names with no cue word before them
-# ("mom guadalupe reported that ravi grabbed ...") are missed. Strict: passes once fixed.
-PERSON_SHORTFALL = pytest.mark.xfail(
-    strict=True, reason="held-out PERSON recall 0.962 < 0.98 (lowercase names without a cue)"
-)
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +25,7 @@ def heldout_scores(deid: Deidentifier) -> DeidScores:
     return score_planted(read_fixture(DEID_DIR / "heldout.jsonl"), deid)
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [pytest.param(k, marks=PERSON_SHORTFALL) if k == "PERSON" else k for k in IDENTIFIER_TYPES],
-)
+@pytest.mark.parametrize("kind", IDENTIFIER_TYPES)
 def test_deid_heldout_recall_per_type(heldout_scores: DeidScores, kind: str) -> None:
     assert heldout_scores.total[kind] >= 20
     assert heldout_scores.recall()[kind] >= TARGET
@@ -100,3 +92,35 @@ def test_deid_together_gives_the_same_token_in_every_text(deid: Deidentifier) ->
     sentence, rewrite = deid.deidentify_together(["BM Ana said FOB Luis hit her.", "Luis hit Ana."])
     assert "[MOTHER]" in rewrite.text and "[FATHER]" in rewrite.text
     assert "Ana" not in rewrite.text and "Luis" not in sentence.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "name"),
+    [
+        ("bm rosa said fob diego took her phone.", "diego", True),
+        ("She is staying at Maple Inn and nguyet still goes to Willow School.", "nguyet", True),
+        ("Sean attends Cedar Head Start.", "Sean", True),
+        ("she said counseling and parenting classes help.", "counseling", False),
+        ("the hotline worker called back at 3 pm about the paperwork.", "paperwork", False),
+        ("Counseling starts next week.", "Counseling", False),
+    ],
+)
+def test_deid_unknown_words_in_a_names_place_are_people(
+    deid: Deidentifier, sentence: str, word: str, name: bool
+) -> None:
+    start = sentence.index(word)
+    people = [s for s in deid.analyze(sentence) if s.entity == "PERSON"]
+    assert any(s.start <= start < s.end for s in people) is name
+
+
+def test_deid_casenote_vocabulary_is_reproducible_from_the_corpus() -> None:
+    import importlib.util
+
+    from st_nlp.deid.dictionary import CASENOTE_WORDS_FILE
+
+    tool = Path(__file__).resolve().parents[1] / "annotation" / "tools" / "make_casenote_words.py"
+    spec = importlib.util.spec_from_file_location("make_casenote_words", tool)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build() == CASENOTE_WORDS_FILE.read_text(encoding="utf-8").split()

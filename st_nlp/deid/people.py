@@ -14,6 +14,8 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.tokens import Doc, Token
 
+from st_nlp.deid.dictionary import is_known_word
+
 TITLES = frozenset(
     "mr mrs ms miss mx dr det detective officer ofc sgt sergeant lt cpl judge atty attorney"
     " hon rev pastor nurse deputy dep trooper principal coach prof professor".split()
@@ -115,6 +117,34 @@ def _name_like(token: Token, lowercase_ok: bool) -> bool:
     )
 
 
+# Where a person's name sits in a clause: subject, object, after a preposition, in a list.
+PERSON_DEPS = frozenset("nsubj nsubjpass dobj pobj conj appos poss compound".split())
+
+
+def _unknown_lowercase_name(token: Token, lowercase_sentence: bool) -> bool:
+    """A lowercase non-word where a name goes ("... and nguyet still goes to ...")."""
+    return (
+        token.text.islower()
+        and _name_like(token, True)
+        and (lowercase_sentence or token.pos_ == "PROPN" or token.dep_ in PERSON_DEPS)
+        and not is_known_word(token)
+    )
+
+
+def _unknown_sentence_start_name(token: Token) -> bool:
+    """A capitalized non-word opening a sentence before its verb ("Sean attends ...")."""
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return (
+        token.is_sent_start is True
+        and token.text[:1].isupper()
+        and not token.text.isupper()
+        and _name_like(token, False)
+        and nxt is not None
+        and nxt.pos_ in {"VERB", "AUX"}
+        and not is_known_word(token)
+    )
+
+
 def _initial(token: Token) -> bool:
     return bool(re.fullmatch(r"[A-Z]\.?", token.text))
 
@@ -192,7 +222,12 @@ class PersonRecognizer(EntityRecognizer):
                 add(token.i, token.i + 2, "initial and surname", 0.6)
             if _name_like(token, False) and token.pos_ == "PROPN" and not token.is_sent_start:
                 add(token.i, token.i + 1, "proper noun", 0.4)
-            if _name_like(token, token.sent.text == token.sent.text.lower()):
+            lowercase_sentence = token.sent.text == token.sent.text.lower()
+            if _unknown_lowercase_name(token, lowercase_sentence):
+                add(token.i, token.i + 1, "unknown lowercase word in a name's place", 0.5)
+            if _unknown_sentence_start_name(token):
+                add(token.i, token.i + 1, "unknown capitalized word opening a sentence", 0.5)
+            if _name_like(token, lowercase_sentence):
                 tail = text[token.idx + len(token.text) : token.idx + len(token.text) + 30]
                 age = AGE_AFTER.match(tail)
                 if age and int(age.group(1) or age.group(2)) < 19:
