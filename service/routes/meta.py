@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from service.deps import require
-from st_nlp.rules.engine import load_rule_file
+from st_nlp.rules.spec import load_rule_file
 from st_nlp.taxonomy import COMPONENT_INFO, LABEL_INFO, SUBTYPE_INFO
 
 router = APIRouter()

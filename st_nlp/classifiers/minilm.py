@@ -13,6 +13,7 @@ import math
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,18 @@ def _load_base() -> tuple[PreTrainedTokenizerBase, Any]:
     path = base_model_path()
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)  # type: ignore[no-untyped-call]
     encoder = AutoModel.from_pretrained(path, local_files_only=True, attn_implementation="eager")
+    return tokenizer, encoder
+
+
+@lru_cache(maxsize=1)
+def frozen_base() -> tuple[PreTrainedTokenizerBase, Any]:
+    """The packaged MiniLM, frozen and in eval mode, for the readers that never train it (the
+    span tagger, rewrite retrieval): one shared copy per process instead of one each (about
+    90 MB of weights apiece in every model process)."""
+    tokenizer, encoder = _load_base()
+    encoder.eval()
+    for parameter in encoder.parameters():
+        parameter.requires_grad = False
     return tokenizer, encoder
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from st_nlp.corpus.near_duplicates import near_duplicate_pairs
-from st_nlp.deid.deidentifier import Deidentifier
 from st_nlp.example_sets.select import (
     Candidate,
     audit_candidates,
@@ -23,6 +22,9 @@ from st_nlp.example_sets.select import (
     diverse_top,
 )
 from st_nlp.taxonomy import LABELS, Label, parse_label, parse_subtype
+
+if TYPE_CHECKING:  # the de-identifier loads Presidio and spaCy: only where a set is built
+    from st_nlp.deid.deidentifier import Deidentifier
 
 MAX_N = 200
 

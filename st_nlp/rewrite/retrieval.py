@@ -13,11 +13,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
-from transformers import AutoModel, AutoTokenizer
 
 from st_nlp.corpus.jsonl import read_records
 from st_nlp.corpus.paths import DATA_DIR, REWRITES_FILE
@@ -33,14 +31,16 @@ def default_examples_path() -> Path:
 
 
 class MiniLMEmbedder:
-    """Sentence embeddings from the packaged all-MiniLM-L6-v2 base (no download)."""
+    """Sentence embeddings from the packaged all-MiniLM-L6-v2 base (no download).
 
-    def __init__(self, batch_size: int = 32) -> None:
-        from st_nlp.classifiers.minilm import base_model_path
+    Small batches: the index is embedded once per process, and the allocator keeps what the
+    largest batch needed (batches of 32 left about 70 MB more in every model process).
+    """
 
-        path = base_model_path()
-        self.tokenizer: Any = AutoTokenizer.from_pretrained(path, local_files_only=True)  # type: ignore[no-untyped-call]
-        self.model: Any = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    def __init__(self, batch_size: int = 8) -> None:
+        from st_nlp.classifiers.minilm import frozen_base
+
+        self.tokenizer, self.model = frozen_base()  # shared with the span tagger
         self.batch_size = batch_size
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -16,20 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from st_nlp.taxonomy import BlameSubtype, Label
+from st_nlp.rules.spec import RULES_RESOURCE, RuleFile, RuleSpec, load_rule_file
+from st_nlp.taxonomy import Label
 
-RULES_RESOURCE = "resources/rules/blaming.yaml"
+__all__ = ["RULES_RESOURCE", "BlamingRules", "Finding", "RuleFile", "RuleSpec", "load_rule_file"]
 
 REPORTING_LEMMAS = frozenset(
     "say state report tell claim allege describe explain admit accuse blame insist shout yell"
@@ -38,32 +35,6 @@ REPORTING_LEMMAS = frozenset(
 WRITER_SUBJECTS = frozenset("cw i we worker caseworker writer undersigned investigator".split())
 ATTRIBUTION_CUES = ("according to", "per ", "as per", "in his words", "in her words")
 QUOTE_CHARS = frozenset({'"', "“", "”", "'", "‘", "’"})
-
-
-class RuleSpec(BaseModel):
-    """One rule as written in the YAML file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[A-Z]{2}-[A-Z0-9-]+$")
-    subtype: BlameSubtype
-    severity: Literal["low", "medium", "high"]
-    message: str
-    rationale: str
-    principle: str
-    kind: Literal["token", "agentless_passive"] = "token"
-    patterns: list[list[dict[str, Any]]] = Field(default_factory=list)
-    verbs: list[str] = Field(default_factory=list)
-    exclude_near: list[str] = Field(default_factory=list)
-    require_near: list[str] = Field(default_factory=list)
-    allow_reported: bool = False
-
-
-class RuleFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    version: int
-    rules: list[RuleSpec]
 
 
 @dataclass(frozen=True)
@@ -90,20 +61,6 @@ class Finding:
             "message": self.message,
             "severity": self.severity,
         }
-
-
-def load_rule_file(path: Path | None = None) -> RuleFile:
-    """Load and validate the rules; the packaged file unless `path` is given."""
-    if path is None:
-        text = resources.files("st_nlp").joinpath(RULES_RESOURCE).read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    rule_file = RuleFile.model_validate(yaml.safe_load(text))
-    ids = [rule.id for rule in rule_file.rules]
-    duplicates = {i for i in ids if ids.count(i) > 1}
-    if duplicates:
-        raise ValueError(f"duplicate rule ids: {sorted(duplicates)}")
-    return rule_file
 
 
 class BlamingRules:

@@ -23,9 +23,9 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
-from transformers import AutoModel, AutoTokenizer, PreTrainedTokenizerBase
+from transformers import PreTrainedTokenizerBase
 
-from st_nlp.classifiers.minilm import base_model_path
+from st_nlp.classifiers.minilm import frozen_base
 from st_nlp.taxonomy import BlameSubtype
 
 ARTIFACT = "span_tagger.safetensors"
@@ -144,14 +144,7 @@ class SpanTagger:
 
     @staticmethod
     def _base() -> tuple[PreTrainedTokenizerBase, Any]:
-        path = base_model_path()
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)  # type: ignore[no-untyped-call]
-        encoder = AutoModel.from_pretrained(
-            path, local_files_only=True, attn_implementation="eager"
-        )
-        for parameter in encoder.parameters():
-            parameter.requires_grad = False
-        return tokenizer, encoder
+        return frozen_base()
 
     def _encode(
         self, texts: Sequence[str]

@@ -1,0 +1,58 @@
+"""The rule file's schema and loader, apart from spaCy.
+
+The service's `/v1/labels` lists the rules from the web server's own process, which runs no
+model: reading them must not import spaCy (hundreds of MB in every server process).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from st_nlp.taxonomy import BlameSubtype
+
+RULES_RESOURCE = "resources/rules/blaming.yaml"
+
+
+class RuleSpec(BaseModel):
+    """One rule as written in the YAML file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Z]{2}-[A-Z0-9-]+$")
+    subtype: BlameSubtype
+    severity: Literal["low", "medium", "high"]
+    message: str
+    rationale: str
+    principle: str
+    kind: Literal["token", "agentless_passive"] = "token"
+    patterns: list[list[dict[str, Any]]] = Field(default_factory=list)
+    verbs: list[str] = Field(default_factory=list)
+    exclude_near: list[str] = Field(default_factory=list)
+    require_near: list[str] = Field(default_factory=list)
+    allow_reported: bool = False
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int
+    rules: list[RuleSpec]
+
+
+def load_rule_file(path: Path | None = None) -> RuleFile:
+    """Load and validate the rules; the packaged file unless `path` is given."""
+    if path is None:
+        text = resources.files("st_nlp").joinpath(RULES_RESOURCE).read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    rule_file = RuleFile.model_validate(yaml.safe_load(text))
+    ids = [rule.id for rule in rule_file.rules]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise ValueError(f"duplicate rule ids: {sorted(duplicates)}")
+    return rule_file
