@@ -231,9 +231,9 @@ def test_service_labels(server: Server) -> None:
 def test_service_healthz_stays_fast_while_reviews_run(server: Server) -> None:
     """Reviews run off the event loop: a health check never waits for a review to finish.
 
-    Relative, not a timing target: were a review run on the loop, health checks would wait
-    about as long as a review takes; here they must stay a small fraction of it. Each review
-    is of new sentences, so the review caches cannot make the reviews short.
+    Were a review run on the loop, health checks would wait about as long as a review takes;
+    they must stay a small fraction of it, and under the issue's 50 ms at p99. Each review is
+    of new sentences, so the review caches cannot make the reviews short.
     """
     import itertools
     import threading
@@ -276,3 +276,6 @@ def test_service_healthz_stays_fast_while_reviews_run(server: Server) -> None:
     assert p95 < typical_review / 4, (
         f"healthz p95 {p95 * 1000:.1f} ms vs a review's {typical_review * 1000:.0f} ms"
     )
+    # The service's own bound (measured here: p99 5-10 ms, also with two CPU hogs running).
+    p99 = latencies[int(0.99 * (len(latencies) - 1))]
+    assert p99 < 0.05, f"healthz p99 {p99 * 1000:.1f} ms"
