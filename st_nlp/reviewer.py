@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -34,6 +34,7 @@ from st_nlp.review_cache import LruMemo, MemoizedExamples, MemoizedPipeline, Rew
 from st_nlp.rules.engine import BlamingRules, Finding
 from st_nlp.segment import check_length, sentence_spans
 from st_nlp.spans.actor import names_its_actor
+from st_nlp.spans.boundaries import complete_phrase
 from st_nlp.spans.tagger import SpanTagger, TaggedSpan
 from st_nlp.taxonomy import LABELS, SUBTYPE_INFO, BlameSubtype, Label
 
@@ -356,6 +357,8 @@ class Reviewer:
 
         An `agentless` span whose verb has a named actor is dropped (`spans.actor`): the
         tagger reads words, and "Mr. Reed assaulted Ms. Alvarez" is what the model asks for.
+        Spans ending on a function word are carried to the end of their phrase
+        (`spans.boundaries`).
         """
         if self.tagger is None or not sentences:
             return [[] for _ in sentences]
@@ -363,18 +366,20 @@ class Reviewer:
         nlp = self.nlp
 
         def compute(texts: list[str]) -> list[list[Finding]]:
-            found = []
+            found: list[list[Finding]] = []
             for text, spans in zip(texts, tagger.predict(texts), strict=True):
-                doc = nlp(text) if any(s.subtype == AGENTLESS for s in spans) else None
-                found.append(
-                    [
-                        tagged_finding(s)
-                        for s in spans
-                        if doc is None
-                        or s.subtype != AGENTLESS
-                        or not names_its_actor(doc, s.start, s.end)
-                    ]
-                )
+                if not spans:
+                    found.append([])
+                    continue
+                kept: list[Finding] = []
+                doc = nlp(text)
+                for span in spans:
+                    if span.subtype == AGENTLESS and names_its_actor(doc, span.start, span.end):
+                        continue
+                    bounds = complete_phrase(doc, span.start, span.end)
+                    if bounds is not None:
+                        kept.append(tagged_finding(replace(span, start=bounds[0], end=bounds[1])))
+                found.append(kept)
             return found
 
         if self.tagged_memo is None:

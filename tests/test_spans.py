@@ -10,6 +10,7 @@ from transformers import AutoTokenizer
 from st_nlp.classifiers.minilm import base_model_path
 from st_nlp.reviewer import merge_findings, tagged_finding
 from st_nlp.spans.actor import names_its_actor
+from st_nlp.spans.boundaries import complete_phrase
 from st_nlp.spans.tagger import IGNORE, TAGS, TaggedSpan, decode, token_tags
 
 SENTENCE = "The parents have a volatile relationship and BM failed to protect."
@@ -109,3 +110,27 @@ def test_tagger_agentless_span_on_an_active_sentence_is_not_a_finding(nlp: Langu
     )
     assert all(f.subtype != "agentless" for f in active)
     assert any(f.subtype == "agentless" for f in passive)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged", "expected"),
+    [
+        ("Mother needs to make better choices.", "needs to", "needs to make better choices"),
+        ("The parents got into it again.", "got into", "got into it"),
+        ("It appears mutual.", "appears mutual.", "appears mutual"),
+        ("There was a DV incident.", "DV incident", "DV incident"),
+    ],
+)
+def test_tagged_span_ending_on_a_function_word_is_carried_to_its_phrase(
+    nlp: Language, sentence: str, tagged: str, expected: str
+) -> None:
+    start = sentence.index(tagged)
+    bounds = complete_phrase(nlp(sentence), start, start + len(tagged))
+    assert bounds is not None
+    assert sentence[bounds[0] : bounds[1]] == expected
+
+
+def test_tagged_span_of_punctuation_only_is_dropped(nlp: Language) -> None:
+    sentence = "She left , then came back."
+    start = sentence.index(",")
+    assert complete_phrase(nlp(sentence), start, start + 1) is None
