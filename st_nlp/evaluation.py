@@ -23,7 +23,7 @@ from st_nlp.corpus.jsonl import read_records
 from st_nlp.corpus.paths import DATA_DIR, NOTES_FILE
 from st_nlp.corpus.records import NoteRecord
 from st_nlp.counterfactual import swap_gender, swap_names
-from st_nlp.reviewer import BLAMING_INDEX, Reviewer, default_runtime, merge_findings
+from st_nlp.reviewer import Reviewer, default_runtime
 from st_nlp.taxonomy import LABELS, Label
 from st_nlp.training import load_split
 
@@ -110,24 +110,6 @@ def span_f1(
     }
 
 
-def predict_sentences(
-    reviewer: Reviewer, texts: list[str]
-) -> tuple[np.ndarray, np.ndarray, list[list[Any]]]:
-    """Scores, label decisions and findings per sentence, as `Reviewer.review` makes them."""
-    docs = list(reviewer.nlp.pipe(texts))
-    findings = [reviewer.rules.find(doc) for doc in docs]
-    probabilities = reviewer._scores(texts, [bool(f) for f in findings])
-    flagged = [
-        i
-        for i, row in enumerate(probabilities)
-        if row[BLAMING_INDEX] >= reviewer.thresholds[BLAMING_INDEX]
-    ]
-    tagged = reviewer.tagged_findings([texts[i] for i in flagged])
-    for i, extra in zip(flagged, tagged, strict=True):
-        findings[i] = merge_findings(findings[i], extra, 0)
-    return probabilities, reviewer.decide(probabilities, [bool(f) for f in findings]), findings
-
-
 def evaluate_model(
     model: str | Path | None = None,
     data_dir: Path = DATA_DIR,
@@ -142,7 +124,7 @@ def evaluate_model(
     if not data.texts:
         raise ValueError(f"split {split!r} is empty in {data_dir}")
     say(f"{split}: {len(data.texts)} sentences")
-    probabilities, pred, findings = predict_sentences(reviewer, data.texts)
+    probabilities, pred, findings = reviewer.assess_sentences(data.texts)
     y = data.targets
     per_label = label_metrics(y, pred)
 
@@ -172,7 +154,7 @@ def evaluate_model(
         swap_names(swap_gender(r.text, reviewer.nlp), [p.name for p in notes[r.note_id].people])
         for r in data.records
     ]
-    _, swapped_pred, _ = predict_sentences(reviewer, swapped)
+    _, swapped_pred, _ = reviewer.assess_sentences(swapped)
     changed_rows = (swapped_pred != pred).any(axis=1)
     counterfactual = {
         "sentences_changed_by_swap": int(

@@ -227,19 +227,7 @@ class Reviewer:
 
     def classify(self, sentences: Sequence[str]) -> list[dict[str, Any]]:
         """Labels and scores for independent sentences (rules included)."""
-        docs = list(self.nlp.pipe(sentences))
-        evidence = [bool(self.rules.find(doc)) for doc in docs]
-        probabilities = self._scores(list(sentences), evidence)
-        flagged = [
-            i
-            for i, row in enumerate(probabilities)
-            if row[BLAMING_INDEX] >= self.thresholds[BLAMING_INDEX] and not evidence[i]
-        ]
-        for i, tagged in zip(
-            flagged, self.tagged_findings([sentences[i] for i in flagged]), strict=True
-        ):
-            evidence[i] = bool(tagged)
-        decisions = self.decide(probabilities, evidence)
+        probabilities, decisions, _ = self.assess_sentences(sentences)
         return [
             {
                 "labels": [str(lb) for i, lb in enumerate(LABELS) if chosen[i]],
@@ -247,6 +235,27 @@ class Reviewer:
             }
             for row, chosen in zip(probabilities, decisions, strict=True)
         ]
+
+    def assess_sentences(
+        self, sentences: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, list[list[Finding]]]:
+        """Scores, label decisions and findings of independent sentences, decided as in
+        `review`: rule findings, plus tagger spans where the classifier flags blaming language.
+        What `classify` reports and `st-nlp evaluate` scores."""
+        texts = list(sentences)
+        findings = [self.rules.find(doc) for doc in self.nlp.pipe(texts)]
+        probabilities = self._scores(texts, [bool(found) for found in findings])
+        flagged = [
+            i
+            for i, row in enumerate(probabilities)
+            if row[BLAMING_INDEX] >= self.thresholds[BLAMING_INDEX]
+        ]
+        for i, extra in zip(
+            flagged, self.tagged_findings([texts[i] for i in flagged]), strict=True
+        ):
+            findings[i] = merge_findings(findings[i], extra, 0)
+        decisions = self.decide(probabilities, [bool(found) for found in findings])
+        return probabilities, decisions, findings
 
     def review(self, text: str, context: dict[str, Any] | None = None) -> ReviewResult:
         """Review a whole note: sentences with labels, findings, suggestions; note quality.

@@ -153,13 +153,12 @@ def choose_blaming_without_evidence(
 def calibrate_evidence_gate(model_dir: Path, data_dir: Path = DATA_DIR) -> float:
     """Choose `blaming_without_evidence` on dev with the saved model (rules, classifier and
     span tagger as the reviewer runs them) and record it in the model's config."""
-    from st_nlp.evaluation import predict_sentences
     from st_nlp.reviewer import Reviewer
 
     reviewer = Reviewer.load(model_dir, suggestions=False, cache_size=0)
     reviewer.blaming_without_evidence = float(reviewer.thresholds[BLAMING])
     dev = load_split("dev", data_dir)
-    probabilities, _, findings = predict_sentences(reviewer, dev.texts)
+    probabilities, _, findings = reviewer.assess_sentences(dev.texts)
     cut = choose_blaming_without_evidence(
         probabilities[:, BLAMING],
         dev.targets[:, BLAMING],

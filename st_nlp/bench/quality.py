@@ -9,7 +9,7 @@ def compare(runtime: str, split: str = "test") -> dict[str, Any]:
     """Same reviewer, two runtimes; the metrics `st-nlp evaluate` reports as macro-F1."""
     import numpy as np
 
-    from st_nlp.evaluation import CORE_LABELS, label_metrics, macro, predict_sentences
+    from st_nlp.evaluation import CORE_LABELS, label_metrics, macro
     from st_nlp.reviewer import Reviewer
     from st_nlp.taxonomy import LABELS
     from st_nlp.training import load_split
@@ -19,7 +19,7 @@ def compare(runtime: str, split: str = "test") -> dict[str, Any]:
     probabilities = {}
     for name in ("torch", runtime):
         reviewer = Reviewer.load(runtime=name, suggestions=False, cache_size=0)
-        p, decisions, _ = predict_sentences(reviewer, data.texts)
+        p, decisions, _ = reviewer.assess_sentences(data.texts)
         probabilities[name] = p
         per_label = label_metrics(data.targets, decisions)
         out[name] = {
