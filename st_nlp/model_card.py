@@ -150,6 +150,8 @@ Counterfactual check (mother↔father, he↔she, Mr.↔Ms., names swapped):
 
 Note-level quality score vs. annotated rating (1–5):
 Spearman ρ = {rho if rho is not None else "n/a"} over {quality.get("rated_notes", 0)} rated notes.
+The score's weights (`quality_weights` in `config.json`) are fitted on the rated train notes
+(`st-nlp fit-quality`); the README's "The note quality score" gives the formula.
 
 ## Limitations
 - Trained and tested on synthetic notes written for this project; the test split shares the

@@ -8,18 +8,29 @@ Parts (each reported, so a supervisor can see why a note scored as it did):
 - `vague_characterizations`: perpetrator/survivor characterizations without behavioral facts;
 - `quotes`: sentences with direct quotes (exact words are the strongest documentation).
 
-score = 100 * (W_FACT * fact_share + W_COVERAGE * coverage + W_QUOTES * min(quotes, 2) / 2)
-        - P_BLAME * blaming_per_100 - P_VAGUE * vague_per_100, clipped to 0..100.
-The weights live in `QualityWeights` and are fitted against the corpus's note ratings.
+The parts predict the annotation rubric's 1-5 rating linearly, and the score puts that on 0-100:
+
+rating_hat = intercept + fact * fact_share + coverage * coverage + quotes * min(quotes, 2) / 2
+             - blame_rate * blaming_per_100 - blame_count * ln(1 + blaming_findings)
+             - vague * vague_per_100
+score = 25 * (rating_hat - 1), clipped to 0..100.
+
+The rubric counts blaming phrases per note ("one or two", "repeated"), so the count enters with
+diminishing steps (the logarithm) beside the rate. The weights live in `QualityWeights`;
+`fit_weights` fits them (non-negative, so every part keeps its documented direction) on the
+train notes' ratings, and `st-nlp train` records them in the model's config.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+import numpy as np
 
 from st_nlp.taxonomy import Component, Label
 
@@ -44,13 +55,20 @@ _INTERSECTION = re.compile(
 )
 
 
+RATING_SCALE = 25.0  # score points per rating step: ratings 1..5 span 0..100
+
+
 @dataclass(frozen=True)
 class QualityWeights:
-    fact: float = 0.45
-    coverage: float = 0.45
-    quotes: float = 0.10
-    blame_penalty: float = 1.2
-    vague_penalty: float = 0.4
+    """Rating points per unit of each part (defaults: fitted for the bundled model)."""
+
+    intercept: float = 3.11
+    fact: float = 0.02
+    coverage: float = 1.56
+    quotes: float = 0.27
+    blame_penalty: float = 0.011
+    blame_count_penalty: float = 0.95
+    vague_penalty: float = 0.0
 
 
 @dataclass
@@ -114,12 +132,13 @@ def assess(
     coverage = sum(components.values()) / len(components)
     per_100 = 100.0 * blaming / n if n else 0.0
     vague_per_100 = 100.0 * vague / n if n else 0.0
-    raw = 100.0 * (
-        weights.fact * fact_share
-        + weights.coverage * coverage
-        + weights.quotes * min(quotes, 2) / 2
+    rating = weights.intercept + float(
+        np.dot(
+            _signed_parts(weights),
+            _parts(fact_share, coverage, quotes, per_100, blaming, vague_per_100),
+        )
     )
-    score = raw - weights.blame_penalty * per_100 - weights.vague_penalty * vague_per_100
+    score = RATING_SCALE * (rating - 1.0)
     return QualityReport(
         score=round(max(0.0, min(100.0, score)), 1) if n else 0.0,
         sentences=n,
@@ -133,3 +152,66 @@ def assess(
         components=components,
         weights=asdict(weights),
     )
+
+
+def _parts(
+    fact_share: float,
+    coverage: float,
+    quotes: int,
+    blaming_per_100: float,
+    blaming: int,
+    vague_per_100: float,
+) -> np.ndarray:
+    """The score's parts as a vector, in the order of `_signed_parts`."""
+    return np.array(
+        [
+            fact_share,
+            coverage,
+            min(quotes, 2) / 2,
+            blaming_per_100,
+            math.log1p(blaming),
+            vague_per_100,
+        ]
+    )
+
+
+def _signed_parts(weights: QualityWeights) -> np.ndarray:
+    """Weights with their direction: documentation raises the rating, blaming and vague
+    characterizations lower it."""
+    return np.array(
+        [
+            weights.fact,
+            weights.coverage,
+            weights.quotes,
+            -weights.blame_penalty,
+            -weights.blame_count_penalty,
+            -weights.vague_penalty,
+        ]
+    )
+
+
+def report_parts(report: QualityReport) -> np.ndarray:
+    """A report's parts as `assess` weighs them."""
+    n = report.sentences
+    return _parts(
+        report.fact_share,
+        sum(report.components.values()) / len(report.components),
+        report.quotes,
+        report.blaming_per_100,
+        report.blaming_findings,
+        100.0 * report.vague_characterizations / n if n else 0.0,
+    )
+
+
+def fit_weights(reports: Sequence[QualityReport], ratings: Sequence[int]) -> QualityWeights:
+    """Least-squares weights from notes' reports to their 1-5 ratings, each weight kept
+    non-negative in its documented direction (a fit may not reward blaming language)."""
+    from sklearn.linear_model import LinearRegression
+
+    if len(reports) != len(ratings) or len(reports) < 3:
+        raise ValueError("fitting quality weights needs at least 3 rated notes")
+    signs = _signed_parts(QualityWeights(*([1.0] * 7)))
+    features = np.array([report_parts(r) for r in reports]) * signs
+    model = LinearRegression(positive=True).fit(features, np.asarray(ratings, dtype=float))
+    coefficients = [round(float(c), 4) for c in model.coef_]
+    return QualityWeights(round(float(model.intercept_), 4), *coefficients)

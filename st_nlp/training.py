@@ -172,6 +172,48 @@ def calibrate_evidence_gate(model_dir: Path, data_dir: Path = DATA_DIR) -> float
     return cut
 
 
+def fit_quality_weights(model_dir: Path, data_dir: Path = DATA_DIR) -> dict[str, Any]:
+    """Fit the note quality score's weights (`st_nlp.quality.fit_weights`) on the train notes'
+    ratings, with the saved model's labels and findings as the reviewer produces them, and
+    record them in the model's config. Returns the weights and Spearman rho on train and dev
+    (test stays for `st-nlp evaluate`)."""
+    from scipy.stats import spearmanr
+
+    from st_nlp.corpus.paths import NOTES_FILE
+    from st_nlp.corpus.records import NoteRecord
+    from st_nlp.quality import assess, fit_weights
+    from st_nlp.reviewer import Reviewer
+
+    reviewer = Reviewer.load(model_dir, suggestions=False, cache_size=0)
+    rated: dict[str, list[tuple[Any, int]]] = {"train": [], "dev": []}
+    for _, note in read_records(data_dir / NOTES_FILE, NoteRecord):
+        if note.rubric is None or note.source != "note" or note.split not in rated:
+            continue
+        rated[note.split].append((reviewer.review(note.text), note.rubric.quality_rating))
+    if len(rated["train"]) < 3:
+        raise ValueError(f"{data_dir}: fitting quality weights needs rated train notes")
+    weights = fit_weights(
+        [result.quality for result, _ in rated["train"]], [rating for _, rating in rated["train"]]
+    )
+    summary: dict[str, Any] = {"weights": asdict(weights)}
+    for split, notes in rated.items():
+        if len(notes) >= 3:
+            scores = [
+                assess(
+                    [(s.text, s.labels, [f.subtype for f in s.findings]) for s in r.sentences],
+                    weights,
+                ).score
+                for r, _ in notes
+            ]
+            rho = spearmanr(scores, [rating for _, rating in notes]).statistic
+            summary[f"spearman_rho_{split}"] = round(float(rho), 4)
+    path = model_dir / CONFIG_FILE
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["quality_weights"] = asdict(weights)
+    path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    return summary
+
+
 def _fbeta(y: np.ndarray, pred: np.ndarray, beta: float) -> float:
     tp = float((pred & (y == 1)).sum())
     fp = float((pred & (y == 0)).sum())
@@ -267,6 +309,8 @@ def train_default(
     )
     say("choosing the evidence gate for blaming language on dev")
     summary["blaming_without_evidence"] = calibrate_evidence_gate(out_dir, data_dir)
+    say("fitting the note quality score's weights on the train notes' ratings")
+    summary["quality_weights"] = fit_quality_weights(out_dir, data_dir)
     say(f"saved to {out_dir} in {summary['training_seconds']} s")
     say(json.dumps(combination.to_dict()["thresholds"]))
     return summary

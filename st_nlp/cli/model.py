@@ -39,6 +39,23 @@ def train(
     typer.echo(f"trained model written to {out}; now run: st-nlp evaluate --model {out}")
 
 
+def fit_quality(
+    model: str | None = typer.Option(None, "--model", "-m", help="Model folder or name."),
+    data_dir: Path = typer.Option(DATA_DIR, "--data-dir", help="Corpus folder."),
+) -> None:
+    """Refit the note quality score's weights on the train notes' ratings (a step of `train`)."""
+    from st_nlp.training import fit_quality_weights
+
+    console = Console(stderr=True)
+    try:
+        folder = resolve_model_dir(model)
+        with console.status("reviewing the rated train and dev notes…"):
+            summary = fit_quality_weights(folder, data_dir)
+    except (ModelError, DataError, ValueError) as error:
+        raise fail(str(error)) from None
+    typer.echo(json.dumps(summary))
+
+
 def annotation_counts(data_dir: Path) -> dict[str, int]:
     """Corpus sentences by annotator field (agreed, adjudicated, pass_a_only, ...)."""
     from collections import Counter
