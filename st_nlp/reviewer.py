@@ -174,9 +174,10 @@ class Reviewer:
         else `annotation/data/rewrites.jsonl`; without the file, suggestions carry no example).
         The optional LLM backend is configured by `ST_NLP_LLM_*` (see `st_nlp.rewrite.llm`).
         `runtime` runs the MiniLM member with eager PyTorch (`torch`, the reference) or ONNX
-        Runtime (`onnx-fp32`, `onnx-int8`: faster; see `st_nlp.classifiers.onnx_minilm`);
-        default: `default_runtime()`. `cache_size` bounds the in-memory sentence-score cache
-        (0 turns it off).
+        Runtime (`onnx-fp32`, `onnx-int8`: faster; see `st_nlp.classifiers.onnx_minilm`); with
+        an ONNX runtime the span tagger and the retrieval read the frozen base through ONNX
+        Runtime in fp32 (`st_nlp.classifiers.onnx_encoder`); default: `default_runtime()`.
+        `cache_size` bounds the in-memory sentence-score cache (0 turns it off).
         """
         runtime = runtime or default_runtime()
         if runtime not in RUNTIMES:
@@ -206,7 +207,9 @@ class Reviewer:
             float(config.get("rule_floor", 0.0)),
             quality_weights=weights,
             model_dir=folder,
-            tagger=SpanTagger.load(folder / "span_tagger.safetensors", config["span_tagger"])
+            tagger=SpanTagger.load(
+                folder / "span_tagger.safetensors", config["span_tagger"], runtime
+            )
             if "span_tagger" in config
             else None,
             cache=ScoreCache(f"{model_key}|{runtime}", cache_size) if cache_size else None,
@@ -214,10 +217,10 @@ class Reviewer:
         )
         if suggestions:
             from st_nlp.rewrite.llm import ChatCompletionsBackend
-            from st_nlp.rewrite.retrieval import ExampleIndex
+            from st_nlp.rewrite.retrieval import ExampleIndex, MiniLMEmbedder
             from st_nlp.rewrite.rewriter import FactBasedRewriter
 
-            index = ExampleIndex.from_file(examples)
+            index = ExampleIndex.from_file(examples, MiniLMEmbedder(runtime=runtime))
             reviewer.rewriter = FactBasedRewriter(
                 reviewer.rewriter_view(),
                 cast(ExampleIndex, MemoizedExamples(index, cache_size)) if cache_size else index,

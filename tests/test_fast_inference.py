@@ -47,6 +47,46 @@ def test_onnx_scores_do_not_depend_on_batch_mates(
     np.testing.assert_allclose(together, alone, atol=1e-5 if runtime == "onnx-fp32" else 0)
 
 
+BLAMING_SENTENCES = [
+    "Mother failed to protect the kids.",
+    "The parents have a volatile relationship and BM needs to make better choices.",
+    "BM was assaulted on two prior occasions and minimizes the DV.",
+    "Her story keeps changing and she continues to allow FOB around the children.",
+]
+
+
+def test_onnx_frozen_base_matches_torch_for_tagger_and_retrieval() -> None:
+    from st_nlp.classifiers.onnx_encoder import OnnxEncoder, frozen_encoder
+    from st_nlp.rewrite.retrieval import MiniLMEmbedder
+
+    tokenizer, torch_encoder = frozen_encoder("torch")
+    _, onnx_encoder = frozen_encoder("onnx-int8")  # the base stays fp32 for every ONNX runtime
+    assert isinstance(onnx_encoder, OnnxEncoder)
+    batch = tokenizer(BLAMING_SENTENCES, padding=True, return_tensors="pt")
+    reference = torch_encoder(**batch).last_hidden_state.detach().numpy()
+    fast = onnx_encoder(**batch).last_hidden_state.numpy()
+    np.testing.assert_allclose(fast, reference, atol=1e-4)
+
+    embeddings = {
+        runtime: MiniLMEmbedder(runtime=runtime).embed(SENTENCES)
+        for runtime in ("torch", "onnx-int8")
+    }
+    np.testing.assert_allclose(embeddings["onnx-int8"], embeddings["torch"], atol=1e-5)
+
+
+def test_onnx_runtime_tagger_finds_the_same_spans(reviewers: dict[str, Reviewer]) -> None:
+    def spans(reviewer: Reviewer) -> list[list[tuple[int, int, str]]]:
+        assert reviewer.tagger is not None
+        return [
+            [(s.start, s.end, s.subtype) for s in found]
+            for found in reviewer.tagger.predict(BLAMING_SENTENCES)
+        ]
+
+    reference = spans(reviewers["torch"])
+    assert any(reference)
+    assert spans(reviewers["onnx-int8"]) == reference
+
+
 def test_unknown_runtime_is_an_error_naming_the_options() -> None:
     with pytest.raises(ValueError, match=r"runtime 'gpu' is invalid; must be one of"):
         Reviewer.load(runtime="gpu")

@@ -37,10 +37,11 @@ class MiniLMEmbedder:
     largest batch needed (batches of 32 left about 70 MB more in every model process).
     """
 
-    def __init__(self, batch_size: int = 8) -> None:
-        from st_nlp.classifiers.minilm import frozen_base
+    def __init__(self, batch_size: int = 8, runtime: str = "torch") -> None:
+        from st_nlp.classifiers.onnx_encoder import frozen_encoder
 
-        self.tokenizer, self.model = frozen_base()  # shared with the span tagger
+        # Shared with the span tagger; `runtime` as in `Reviewer.load`.
+        self.tokenizer, self.model = frozen_encoder(runtime)
         self.batch_size = batch_size
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -243,9 +243,13 @@ class SpanTagger:
         return asdict(self.settings)
 
     @classmethod
-    def load(cls, path: Path, settings: dict[str, Any]) -> SpanTagger:
+    def load(cls, path: Path, settings: dict[str, Any], runtime: str = "torch") -> SpanTagger:
+        """The saved head on the frozen base, run by `runtime` (`torch`, or ONNX Runtime for
+        `onnx-fp32`/`onnx-int8`: see `st_nlp.classifiers.onnx_encoder`)."""
+        from st_nlp.classifiers.onnx_encoder import frozen_encoder
+
         parsed = TaggerSettings(**settings)
-        tokenizer, encoder = cls._base()
+        tokenizer, encoder = frozen_encoder(runtime)
         head = _Head(encoder.config.hidden_size, parsed)
         head.load_state_dict(load_file(str(path)))
         return cls(tokenizer, encoder, head, parsed)
