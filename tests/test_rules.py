@@ -92,3 +92,64 @@ def test_rules_findings_point_at_exact_offsets_in_the_note(nlp, rules) -> None: 
     findings = rules.find(nlp(text))
     assert [text[f.start : f.end] for f in findings] == ["volatile relationship"]
     assert findings[0].to_dict()["rule_id"] == "MU-RELATIONSHIP"
+
+
+def test_pattern_anchors_take_the_rarest_required_token() -> None:
+    from st_nlp.rules.engine import pattern_anchors
+
+    counts = {"LOWER": {"to": 900, "protect": 40, "the": 1000}, "LEMMA": {"fail": 30}}
+    fail_to_protect = [{"LEMMA": "fail"}, {"LOWER": "to"}, {"LOWER": {"IN": ["protect"]}}]
+    assert pattern_anchors([fail_to_protect], counts) == (frozenset(), frozenset({"fail"}))
+    # An optional token is never an anchor: a match may lack it.
+    optional_rare = [{"LOWER": "volatile", "OP": "?"}, {"LOWER": "the"}]
+    assert pattern_anchors([optional_rare], counts) == (frozenset({"the"}), frozenset())
+    # A pattern without a literal required token can match anywhere: no prefilter.
+    assert pattern_anchors([[{"POS": "VERB"}, {"LOWER": "x", "OP": "*"}]], counts) is None
+
+
+def test_rule_prefilter_skips_only_sentences_that_cannot_match(nlp, rules) -> None:  # type: ignore[no-untyped-def]
+    """What makes the per-rule matchers on anchor sentences exact, on corpus sentences and
+    notes: every pattern over the whole doc matches what the rules' matchers match sentence
+    by sentence (no match runs across a sentence break), and every sentence a rule matches
+    holds one of that rule's anchors (so skipping the others loses nothing)."""
+    import json
+
+    from spacy.matcher import Matcher
+
+    from st_nlp.corpus.paths import DATA_DIR, NOTES_FILE, SENTENCES_FILE
+
+    full = Matcher(nlp.vocab)
+    for rule in rules.rule_file.rules:
+        if rule.kind == "token":
+            full.add(rule.id, rule.patterns)
+    lines = (DATA_DIR / SENTENCES_FILE).read_text(encoding="utf-8").splitlines()[:1500]
+    notes = (DATA_DIR / NOTES_FILE).read_text(encoding="utf-8").splitlines()[:60]
+    texts = [json.loads(line)["text"] for line in lines + notes]
+    matched_sentences = 0
+    for doc in nlp.pipe(texts):
+        by_sentence = []
+        for sent in doc.sents:
+            words = {t.lower_ for t in sent}, {t.lemma_ for t in sent}
+            for rule, matcher, anchors in rules.matchers:
+                found = [(rule.id, sent.start + s, sent.start + e) for _, s, e in matcher(sent)]
+                if found and anchors is not None:
+                    assert words[0] & anchors[0] or words[1] & anchors[1], rule.id
+                matched_sentences += bool(found)
+                by_sentence += found
+        assert sorted(by_sentence) == sorted((doc.vocab.strings[m], s, e) for m, s, e in full(doc))
+    assert matched_sentences > 100  # the sample holds plenty of blaming language
+
+
+@pytest.mark.slow
+def test_rule_word_counts_are_reproducible_from_the_corpus() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    from st_nlp.rules.spec import WORD_COUNTS_FILE
+
+    tool = Path(__file__).resolve().parents[1] / "annotation" / "tools" / "make_word_counts.py"
+    spec = importlib.util.spec_from_file_location("make_word_counts", tool)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.render(module.build()) == WORD_COUNTS_FILE.read_text(encoding="utf-8")

@@ -6,6 +6,8 @@ model: reading them must not import spaCy (hundreds of MB in every server proces
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from st_nlp.taxonomy import BlameSubtype
 
 RULES_RESOURCE = "resources/rules/blaming.yaml"
+# Sentences of the corpus per lowercase word (annotation/tools/make_word_counts.py).
+WORD_COUNTS_FILE = Path(__file__).resolve().parents[1] / "resources" / "rules" / "word_counts.json"
 
 
 class RuleSpec(BaseModel):
@@ -42,6 +46,16 @@ class RuleFile(BaseModel):
 
     version: int
     rules: list[RuleSpec]
+
+
+@lru_cache(maxsize=1)
+def word_counts() -> dict[str, dict[str, int]]:
+    """How many corpus sentences hold each lowercase form (`LOWER`) and each lemma (`LEMMA`);
+    empty tables when the file is missing."""
+    if not WORD_COUNTS_FILE.exists():
+        return {"LOWER": {}, "LEMMA": {}}
+    counts: dict[str, dict[str, int]] = json.loads(WORD_COUNTS_FILE.read_text(encoding="utf-8"))
+    return counts
 
 
 def load_rule_file(path: Path | None = None) -> RuleFile:
