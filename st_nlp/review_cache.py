@@ -179,6 +179,14 @@ class MemoizedExamples:
     def nearest(self, text: str, k: int = 3) -> list[Any]:
         return list(self.memo.get(f"{k}\x00{text}", lambda _: self.wrapped.nearest(text, k)))
 
+    def prefetch(self, texts: Sequence[str], k: int = 3) -> None:
+        """Look up the texts' neighbors in one batch now, so that `nearest` finds them."""
+        prefix = f"{k}\x00"
+        self.memo.get_many(
+            [prefix + t for t in texts],
+            lambda missing: self.wrapped.nearest_many([m[len(prefix) :] for m in missing], k),
+        )
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.wrapped, name)
 

@@ -64,6 +64,11 @@ class Rewriter(Protocol):
         None when its output must not be memoized (it may differ for the same input)."""
         ...
 
+    def prepare(self, sentences: Sequence[tuple[str, list[str]]]) -> None:
+        """Told the `(text, labels)` of every sentence of a batch of notes before their
+        `suggest_note` calls, so that per-sentence lookups can run in one batch."""
+        ...
+
     def suggest_note(
         self, sentences: list[SentenceResult], doc: Doc, context: dict[str, Any] | None
     ) -> None: ...
@@ -308,6 +313,13 @@ class Reviewer:
         ):
             flat_found[i] = merge_findings(flat_found[i], extra, flat_starts[i])
         decisions = self.decide(probabilities, [bool(found) for found in flat_found])
+        if self.rewriter is not None:
+            self.rewriter.prepare(
+                [
+                    (text, [str(lb) for i, lb in enumerate(LABELS) if chosen[i]])
+                    for text, chosen in zip(flat_texts, decisions, strict=True)
+                ]
+            )
         results: list[ReviewResult] = []
         offset = 0
         for doc, spans, found, context in zip(

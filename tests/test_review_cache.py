@@ -138,3 +138,19 @@ def test_bench_only_rejects_unknown_parts() -> None:
     )
     assert done.returncode == 2
     assert "--only 'audit,speed' is invalid" in done.stderr
+
+
+def test_examples_prefetched_in_one_batch_are_the_nearest_ones(fast: Reviewer) -> None:
+    from st_nlp.review_cache import MemoizedExamples
+
+    assert fast.rewriter is not None
+    examples = fast.rewriter.examples  # type: ignore[attr-defined]
+    assert isinstance(examples, MemoizedExamples)
+    texts = _blaming_sentences(6)[3:]
+    index = examples.wrapped
+    singly = [[n.pair.id for n in index.nearest(t)] for t in texts]
+    assert [[n.pair.id for n in found] for found in index.nearest_many(texts)] == singly
+    examples.prefetch(texts)
+    misses = examples.memo.misses
+    assert [[n.pair.id for n in examples.nearest(t)] for t in texts] == singly
+    assert examples.memo.misses == misses  # all looked up in the batch

@@ -101,7 +101,16 @@ class ExampleIndex:
 
     def nearest(self, text: str, k: int = 3) -> list[Neighbor]:
         """The `k` pairs whose originals are closest to `text` (ties broken by id)."""
-        query = self.embedder.embed([text])[0]
-        scores = self.matrix @ query
-        order = sorted(range(len(self.pairs)), key=lambda i: (-round(float(scores[i]), 6), i))
-        return [Neighbor(self.pairs[i], float(scores[i])) for i in order[:k]]
+        return self.nearest_many([text], k)[0]
+
+    def nearest_many(self, texts: Sequence[str], k: int = 3) -> list[list[Neighbor]]:
+        """`nearest` for each of `texts`, embedded in batches (a batch job's sentences cost
+        a fraction of one forward pass each)."""
+        if not texts:
+            return []
+        queries = self.embedder.embed(list(texts))
+        found = []
+        for scores in queries @ self.matrix.T:
+            order = sorted(range(len(self.pairs)), key=lambda i: (-round(float(scores[i]), 6), i))
+            found.append([Neighbor(self.pairs[i], float(scores[i])) for i in order[:k]])
+        return found

@@ -24,6 +24,7 @@ passes the same checks.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -169,6 +170,14 @@ class FactBasedRewriter:
         if self.llm is not None:
             return None
         return "built-in+examples" if self.examples is not None else "built-in"
+
+    def prepare(self, sentences: Sequence[tuple[str, list[str]]]) -> None:
+        """Find the curated examples nearest to every sentence that will need suggestions in
+        one batch, where the examples are memoized (`MemoizedExamples.prefetch`)."""
+        prefetch = getattr(self.examples, "prefetch", None)
+        texts = [text for text, labels in sentences if needs_suggestion(labels)]
+        if prefetch is not None and texts:
+            prefetch(texts)
 
     def suggest_note(
         self, sentences: list[SentenceResult], doc: Doc, context: dict[str, Any] | None
