@@ -251,16 +251,16 @@ class Reviewer:
         `review`: rule findings, plus tagger spans where the classifier flags blaming language.
         What `classify` reports and `st-nlp evaluate` scores."""
         texts = list(sentences)
-        findings = [self.rules.find(doc) for doc in self.nlp.pipe(texts)]
+        docs = list(self.nlp.pipe(texts))
+        findings = [self.rules.find(doc) for doc in docs]
         probabilities = self._scores(texts, [bool(found) for found in findings])
         flagged = [
             i
             for i, row in enumerate(probabilities)
             if row[BLAMING_INDEX] >= self.thresholds[BLAMING_INDEX]
         ]
-        for i, extra in zip(
-            flagged, self.tagged_findings([texts[i] for i in flagged]), strict=True
-        ):
+        tagged = self.tagged_findings([texts[i] for i in flagged], [docs[i] for i in flagged])
+        for i, extra in zip(flagged, tagged, strict=True):
             findings[i] = merge_findings(findings[i], extra, 0)
         decisions = self.decide(probabilities, [bool(found) for found in findings])
         return probabilities, decisions, findings
@@ -376,18 +376,24 @@ class Reviewer:
         )
         return ReviewResult(results, quality)
 
-    def tagged_findings(self, sentences: Sequence[str]) -> list[list[Finding]]:
+    def tagged_findings(
+        self, sentences: Sequence[str], docs: Sequence[Doc] | None = None
+    ) -> list[list[Finding]]:
         """The span tagger's findings per sentence (offsets relative to each sentence).
 
         An `agentless` span whose verb has a named actor is dropped (`spans.actor`): the
         tagger reads words, and "Mr. Reed assaulted Ms. Alvarez" is what the model asks for.
         Spans ending on a function word are carried to the end of their phrase
-        (`spans.boundaries`).
+        (`spans.boundaries`). Both read the sentence parsed on its own: `docs`, when the
+        caller already holds those parses, else parsed here.
         """
         if self.tagger is None or not sentences:
             return [[] for _ in sentences]
         tagger = self.tagger
-        nlp = self.nlp
+        parsed = dict(zip(sentences, docs, strict=True)) if docs is not None else {}
+
+        def nlp(text: str) -> Doc:
+            return parsed[text] if text in parsed else self.nlp(text)
 
         def compute(texts: list[str]) -> list[list[Finding]]:
             found: list[list[Finding]] = []
