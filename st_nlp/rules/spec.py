@@ -59,11 +59,20 @@ def word_counts() -> dict[str, dict[str, int]]:
 
 
 def load_rule_file(path: Path | None = None) -> RuleFile:
-    """Load and validate the rules; the packaged file unless `path` is given."""
+    """Load and validate the rules; the packaged file unless `path` is given (the packaged
+    file is parsed once per process: `/v1/labels` lists it on every call)."""
     if path is None:
-        text = resources.files("st_nlp").joinpath(RULES_RESOURCE).read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
+        return _packaged_rule_file()
+    return _parse_rule_file(Path(path).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _packaged_rule_file() -> RuleFile:
+    text = resources.files("st_nlp").joinpath(RULES_RESOURCE).read_text(encoding="utf-8")
+    return _parse_rule_file(text)
+
+
+def _parse_rule_file(text: str) -> RuleFile:
     rule_file = RuleFile.model_validate(yaml.safe_load(text))
     ids = [rule.id for rule in rule_file.rules]
     duplicates = {i for i in ids if ids.count(i) > 1}
