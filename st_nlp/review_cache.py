@@ -125,9 +125,14 @@ class MemoizedPipeline:
     def __init__(self, nlp: Language, maxsize: int) -> None:
         self.wrapped = nlp
         self.memo: LruMemo[Doc] = LruMemo("spacy-doc", maxsize)
+        self.tagged_memo: LruMemo[Doc] = LruMemo("spacy-tagged-doc", maxsize)
 
     def __call__(self, text: str) -> Doc:
         return self.memo.get(text, self.wrapped)
+
+    def tagged(self, text: str) -> Doc:
+        """`tagged(self.wrapped, text)`, memoized."""
+        return self.tagged_memo.get(text, lambda t: tagged(self.wrapped, t))
 
     def made(self, doc: Doc) -> bool:
         """True when `doc` is the very doc this pipeline returns for its text."""
@@ -135,6 +140,21 @@ class MemoizedPipeline:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.wrapped, name)
+
+
+PARSE_ONLY = ("parser",)
+
+
+def tagged(nlp: Language | MemoizedPipeline, text: str) -> Doc:
+    """`text` tagged but not parsed, for the rewriter's fact extraction (names are proper
+    nouns; numbers and quotes come from the text): cheaper than a full parse. A few coarse
+    tags do depend on the parse (the attribute ruler's AUX/VERB and DET/PRON rules read
+    dependency labels), but none of them reads or sets PROPN, so the facts are the same
+    (tests/test_review_cache.py checks both)."""
+    if isinstance(nlp, MemoizedPipeline):
+        return nlp.tagged(text)
+    disabled = [name for name in PARSE_ONLY if name in nlp.pipe_names]
+    return nlp(text, disable=disabled)
 
 
 class MemoizedRules:

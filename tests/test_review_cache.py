@@ -154,3 +154,24 @@ def test_examples_prefetched_in_one_batch_are_the_nearest_ones(fast: Reviewer) -
     misses = examples.memo.misses
     assert [[n.pair.id for n in examples.nearest(t)] for t in texts] == singly
     assert examples.memo.misses == misses  # all looked up in the batch
+
+
+def test_tagged_docs_give_the_rewriters_facts_without_a_parse() -> None:
+    """The rewriter reads names (PROPN), numbers and quotes from docs without a dependency
+    parse. Safe because the pipeline's attribute ruler never makes PROPN depend on the parse:
+    its dependency-conditioned patterns neither read nor set proper-noun tags."""
+    from st_nlp.nlp import load_pipeline
+    from st_nlp.review_cache import tagged
+    from st_nlp.rewrite.facts import extract_facts
+
+    nlp = load_pipeline(disable=("ner",))
+    for pattern in nlp.get_pipe("attribute_ruler").patterns:
+        if any("DEP" in token for tokens in pattern["patterns"] for token in tokens):
+            assert not {"PROPN", "NNP", "NNPS"} & set(str(pattern).replace("'", " ").split())
+    texts = _blaming_sentences(40) + _corpus_notes(3)
+    memoized = MemoizedPipeline(nlp, 64)
+    for text in texts:
+        doc = tagged(nlp, text)
+        assert not doc.has_annotation("DEP")
+        assert extract_facts(doc) == extract_facts(nlp(text))
+        assert memoized.tagged(text) is memoized.tagged(text)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc, Span, Token
 
 from st_nlp.corpus.rewrite_records import bracket_problem
+from st_nlp.review_cache import tagged
 from st_nlp.rewrite.facts import (
     TIME_EXPRESSION,
     Facts,
@@ -403,7 +404,7 @@ class FactBasedRewriter:
     def _invented(self, text: str, known: str) -> list[str]:
         """Names, numbers and quotes of `text`, outside its [prompts], that `known` lacks."""
         own_words = _PLACEHOLDER.sub(" ", text)
-        facts = extract_facts(self.reviewer.nlp(own_words))
+        facts = extract_facts(tagged(self.reviewer.nlp, own_words))
         lowered = known.lower()
         return [f for f in facts.all() if f and f.lower() not in lowered]
 
@@ -413,7 +414,7 @@ class FactBasedRewriter:
         nlp = self.reviewer.nlp
         for neighbor in neighbors:
             for text in (neighbor.pair.original, neighbor.pair.rewrite):
-                for fact in extract_facts(nlp(text)).identifying():
+                for fact in extract_facts(tagged(nlp, text)).identifying():
                     if fact and not _contains(note_text, fact):
                         found.add(fact)
         return found
