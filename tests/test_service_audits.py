@@ -16,16 +16,18 @@ import sqlalchemy
 from live_server import LiveServer, create_key, keyed_server, service_env
 
 NOTE = (
-    "CW met BM on 3/4/24. FOB pushed BM into the wall while the kids watched. "
+    "CW met BM on {date}. FOB pushed BM into the wall while the kids watched. "
     "The parents have a volatile relationship."
 )
 
 
 def _jsonl(count: int, start: int = 0, unit: str = "north") -> bytes:
+    """`count` notes, each with one blaming sentence; their first sentences differ (a visit
+    date per note), so no note is a repeat the reviewer could answer from memory."""
     rows = [
         {
             "note_id": f"n{i:05d}",
-            "text": NOTE,
+            "text": NOTE.format(date=f"{1 + i % 12}/{1 + i // 12 % 28}/{24 + i // 336}"),
             "worker_id": f"w{i % 3}",
             "unit": unit,
             "date": f"2024-0{1 + i % 6}-1{i % 9}",
@@ -185,7 +187,7 @@ def test_audit_job_resumes_after_the_server_is_killed(
     key = create_key(env, "supervisor", "sup", "north")
     server = LiveServer(tmp_path, env)
     server.start()
-    total = 240
+    total = 600  # distinct notes: the job is still running when the server is killed
     try:
         with httpx.Client(base_url=server.url, timeout=30) as client:
             job_id = client.post(
