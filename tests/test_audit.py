@@ -106,7 +106,10 @@ def test_audit_refuses_an_output_folder_of_another_input(reviewer, tmp_path) -> 
 
 
 def test_audit_resumes_after_kill_without_loss_or_duplicates(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    source = _write_jsonl(tmp_path / "in.jsonl", NOTES)
+    # Five rounds of the notes (new ids), so the kill after the first batch lands mid-audit
+    # however fast the reviewer gets.
+    notes = [{**n, "note_id": f"{n['note_id']}-{k}"} for k in range(5) for n in NOTES]
+    source = _write_jsonl(tmp_path / "in.jsonl", notes)
     out = tmp_path / "out"
     command = [
         sys.executable,
@@ -128,13 +131,13 @@ def test_audit_resumes_after_kill_without_loss_or_duplicates(tmp_path) -> None: 
     process.send_signal(signal.SIGKILL)
     process.wait()
     done_before = journal.read_text().count("\n")
-    assert 0 < done_before < len(NOTES), "the kill must land mid-audit"
+    assert 0 < done_before < len(notes), "the kill must land mid-audit"
     with journal.open("a") as handle:  # a torn last line, as a kill during a write leaves
         handle.write('{"note_id": "n0')
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     ids = [json.loads(line)["note_id"] for line in journal.read_text().splitlines()]
-    assert sorted(ids) == sorted(n["note_id"] for n in NOTES)
+    assert sorted(ids) == sorted(n["note_id"] for n in notes)
     keys = [
         (row["note_id"], row["sentence_index"])
         for row in map(json.loads, (out / "findings.jsonl").read_text().splitlines())
