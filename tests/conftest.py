@@ -1,8 +1,11 @@
-"""Shared fixtures: seeds, the spaCy pipeline, the CLI runner."""
+"""Shared fixtures: seeds, the spaCy pipeline, the CLI runner, annotation tools."""
 
 from __future__ import annotations
 
+import importlib.util
 import random
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -25,6 +28,21 @@ def nlp():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def annotation_tool():  # type: ignore[no-untyped-def]
+    """Import a script of annotation/tools/ by name (scripts, not a package)."""
+
+    def load(name: str) -> ModuleType:
+        path = Path(__file__).resolve().parents[1] / "annotation" / "tools" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
 
 
 NOTE_A = (

@@ -113,14 +113,8 @@ def test_deid_unknown_words_in_a_names_place_are_people(
     assert any(s.start <= start < s.end for s in people) is name
 
 
-def test_deid_casenote_vocabulary_is_reproducible_from_the_corpus() -> None:
-    import importlib.util
-
+def test_deid_casenote_vocabulary_is_reproducible_from_the_corpus(annotation_tool) -> None:  # type: ignore[no-untyped-def]
     from st_nlp.deid.dictionary import CASENOTE_WORDS_FILE
 
-    tool = Path(__file__).resolve().parents[1] / "annotation" / "tools" / "make_casenote_words.py"
-    spec = importlib.util.spec_from_file_location("make_casenote_words", tool)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = annotation_tool("make_casenote_words")
     assert module.build() == CASENOTE_WORDS_FILE.read_text(encoding="utf-8").split()

@@ -141,15 +141,8 @@ def test_rule_prefilter_skips_only_sentences_that_cannot_match(nlp, rules) -> No
 
 
 @pytest.mark.slow
-def test_rule_word_counts_are_reproducible_from_the_corpus() -> None:
-    import importlib.util
-    from pathlib import Path
-
+def test_rule_word_counts_are_reproducible_from_the_corpus(annotation_tool) -> None:  # type: ignore[no-untyped-def]
     from st_nlp.rules.spec import WORD_COUNTS_FILE
 
-    tool = Path(__file__).resolve().parents[1] / "annotation" / "tools" / "make_word_counts.py"
-    spec = importlib.util.spec_from_file_location("make_word_counts", tool)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = annotation_tool("make_word_counts")
     assert module.render(module.build()) == WORD_COUNTS_FILE.read_text(encoding="utf-8")

@@ -27,7 +27,7 @@ from torch import nn
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from st_nlp.classifiers.minilm import base_model_path, frozen_base
-from st_nlp.classifiers.onnx_minilm import cache_dir
+from st_nlp.classifiers.onnx_minilm import cache_dir, cpu_session, export_graph
 
 EXPORT_VERSION = "1"
 WEIGHTS_FILE = "model.safetensors"
@@ -71,22 +71,8 @@ def _export(target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         produced = Path(tmp) / "base.onnx"
-        sample = tokenizer(["a b c", "a"], padding=True, return_tensors="pt")
-        with torch.no_grad():
-            torch.onnx.export(
-                _States(encoder).eval(),
-                (sample["input_ids"], sample["attention_mask"]),
-                str(produced),
-                input_names=["input_ids", "attention_mask"],
-                output_names=["last_hidden_state"],
-                dynamic_axes={
-                    "input_ids": {0: "batch", 1: "tokens"},
-                    "attention_mask": {0: "batch", 1: "tokens"},
-                    "last_hidden_state": {0: "batch", 1: "tokens"},
-                },
-                opset_version=17,
-                dynamo=False,
-            )
+        axes = {0: "batch", 1: "tokens"}
+        export_graph(_States(encoder).eval(), tokenizer, produced, "last_hidden_state", axes)
         os.replace(produced, target)
 
 
@@ -94,13 +80,7 @@ class OnnxEncoder:
     """Drop-in for the frozen base's forward pass: `encoder(**tokenized).last_hidden_state`."""
 
     def __init__(self, path: Path) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, torch.get_num_threads())
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = cpu_session(path)
         # What readers ask of a transformers config: the width of the states.
         self.config = SimpleNamespace(hidden_size=int(self.session.get_outputs()[0].shape[-1]))
 

@@ -71,6 +71,41 @@ def _fingerprint(model_key: str, quantize: bool) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
+def export_graph(
+    module: nn.Module, tokenizer: Any, path: Path, output: str, output_axes: dict[int, str]
+) -> None:
+    """Export `module(input_ids, attention_mask) -> output` with a dynamic batch size and
+    sentence length (traced on two padded sample sentences)."""
+    sample = tokenizer(["a b c", "a"], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        torch.onnx.export(
+            module,
+            (sample["input_ids"], sample["attention_mask"]),
+            str(path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=[output],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                output: output_axes,
+            },
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def cpu_session(path: Path) -> Any:
+    """An ONNX Runtime session on the CPU, with as many threads as torch is allowed (the
+    service's model worker sets 1, leaving a core to the web server)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = max(1, torch.get_num_threads())
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 def _export(minilm: MiniLMClassifier, target: Path, quantize: bool) -> None:
     """Export to ONNX (and quantize) into a temporary file, then rename: safe under races."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -78,22 +113,7 @@ def _export(minilm: MiniLMClassifier, target: Path, quantize: bool) -> None:
         fp32 = Path(tmp) / "model.onnx"
         # A copy: the exporter switches module modes, the caller's network must stay as it is.
         module = _Exportable(copy.deepcopy(minilm.network)).eval()
-        sample = minilm.tokenizer(["a b c", "a"], padding=True, return_tensors="pt")
-        with torch.no_grad():
-            torch.onnx.export(
-                module,
-                (sample["input_ids"], sample["attention_mask"]),
-                str(fp32),
-                input_names=["input_ids", "attention_mask"],
-                output_names=["logits"],
-                dynamic_axes={
-                    "input_ids": {0: "batch", 1: "tokens"},
-                    "attention_mask": {0: "batch", 1: "tokens"},
-                    "logits": {0: "batch"},
-                },
-                opset_version=17,
-                dynamo=False,
-            )
+        export_graph(module, minilm.tokenizer, fp32, "logits", {0: "batch"})
         produced = fp32
         if quantize:
             from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -109,13 +129,7 @@ class OnnxMiniLMClassifier:
     labels: tuple[Label, ...] = LABELS
 
     def __init__(self, tokenizer: Any, path: Path, runtime: str, batch_size: int = 16) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, torch.get_num_threads())
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = cpu_session(path)
         self.tokenizer = tokenizer
         self.name = f"minilm_head.v1+{runtime}"
         self.runtime = runtime
