@@ -175,19 +175,15 @@ def _parts(
     )
 
 
+# Direction of each part, in `_parts` order: documentation raises the rating, blaming and
+# vague characterizations lower it.
+_DIRECTIONS = np.array([1.0, 1.0, 1.0, -1.0, -1.0, -1.0])
+
+
 def _signed_parts(weights: QualityWeights) -> np.ndarray:
-    """Weights with their direction: documentation raises the rating, blaming and vague
-    characterizations lower it."""
-    return np.array(
-        [
-            weights.fact,
-            weights.coverage,
-            weights.quotes,
-            -weights.blame_penalty,
-            -weights.blame_count_penalty,
-            -weights.vague_penalty,
-        ]
-    )
+    """The weights of `_parts` (all but the intercept), with their direction."""
+    signed: np.ndarray = _DIRECTIONS * np.array(list(asdict(weights).values())[1:])
+    return signed
 
 
 def report_parts(report: QualityReport) -> np.ndarray:
@@ -210,8 +206,7 @@ def fit_weights(reports: Sequence[QualityReport], ratings: Sequence[int]) -> Qua
 
     if len(reports) != len(ratings) or len(reports) < 3:
         raise ValueError("fitting quality weights needs at least 3 rated notes")
-    signs = _signed_parts(QualityWeights(*([1.0] * 7)))
-    features = np.array([report_parts(r) for r in reports]) * signs
+    features = np.array([report_parts(r) for r in reports]) * _DIRECTIONS
     model = LinearRegression(positive=True).fit(features, np.asarray(ratings, dtype=float))
     coefficients = [round(float(c), 4) for c in model.coef_]
     return QualityWeights(round(float(model.intercept_), 4), *coefficients)

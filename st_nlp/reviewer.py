@@ -238,7 +238,7 @@ class Reviewer:
         probabilities, decisions, _ = self.assess_sentences(sentences)
         return [
             {
-                "labels": [str(lb) for i, lb in enumerate(LABELS) if chosen[i]],
+                "labels": label_names(chosen),
                 "scores": {str(lb): round(float(row[i]), 4) for i, lb in enumerate(LABELS)},
             }
             for row, chosen in zip(probabilities, decisions, strict=True)
@@ -316,7 +316,7 @@ class Reviewer:
         if self.rewriter is not None:
             self.rewriter.prepare(
                 [
-                    (text, [str(lb) for i, lb in enumerate(LABELS) if chosen[i]])
+                    (text, label_names(chosen))
                     for text, chosen in zip(flat_texts, decisions, strict=True)
                 ]
             )
@@ -357,7 +357,7 @@ class Reviewer:
         for span, row, chosen, found in zip(
             spans, probabilities, decisions, per_sentence, strict=True
         ):
-            labels = [str(lb) for i, lb in enumerate(LABELS) if chosen[i]]
+            labels = label_names(chosen)
             results.append(
                 SentenceResult(
                     text=span.text,
@@ -370,10 +370,7 @@ class Reviewer:
             )
         if self.rewriter is not None and results:
             self.rewriter.suggest_note(results, doc, context)
-        quality = assess(
-            [(s.text, s.labels, [f.subtype for f in s.findings]) for s in results],
-            self.quality_weights,
-        )
+        quality = assess(quality_inputs(results), self.quality_weights)
         return ReviewResult(results, quality)
 
     def tagged_findings(
@@ -429,6 +426,17 @@ class Reviewer:
                     probabilities[i, BLAMING_INDEX], self.rule_floor
                 )
         return probabilities
+
+
+def label_names(chosen: Sequence[bool] | np.ndarray) -> list[str]:
+    """The names of the labels a row of decisions chose, in taxonomy order."""
+    return [str(lb) for i, lb in enumerate(LABELS) if chosen[i]]
+
+
+def quality_inputs(sentences: Sequence[SentenceResult]) -> list[tuple[str, list[str], list[str]]]:
+    """What `st_nlp.quality.assess` reads of a reviewed note: text, labels and finding
+    subtypes per sentence."""
+    return [(s.text, s.labels, [f.subtype for f in s.findings]) for s in sentences]
 
 
 def tagged_finding(span: TaggedSpan) -> Finding:

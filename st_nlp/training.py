@@ -182,30 +182,29 @@ def fit_quality_weights(model_dir: Path, data_dir: Path = DATA_DIR) -> dict[str,
     from st_nlp.corpus.paths import NOTES_FILE
     from st_nlp.corpus.records import NoteRecord
     from st_nlp.quality import assess, fit_weights
-    from st_nlp.reviewer import Reviewer
+    from st_nlp.reviewer import Reviewer, quality_inputs
 
     reviewer = Reviewer.load(model_dir, suggestions=False, cache_size=0)
-    rated: dict[str, list[tuple[Any, int]]] = {"train": [], "dev": []}
+    rated: dict[str, list[NoteRecord]] = {"train": [], "dev": []}
     for _, note in read_records(data_dir / NOTES_FILE, NoteRecord):
-        if note.rubric is None or note.source != "note" or note.split not in rated:
-            continue
-        rated[note.split].append((reviewer.review(note.text), note.rubric.quality_rating))
+        if note.rubric is not None and note.source == "note" and note.split in rated:
+            rated[note.split].append(note)
     if len(rated["train"]) < 3:
         raise ValueError(f"{data_dir}: fitting quality weights needs rated train notes")
-    weights = fit_weights(
-        [result.quality for result, _ in rated["train"]], [rating for _, rating in rated["train"]]
-    )
+    inputs = {
+        split: [quality_inputs(r.sentences) for r in reviewer.review_many([n.text for n in notes])]
+        for split, notes in rated.items()
+    }
+    ratings = {
+        split: [n.rubric.quality_rating for n in notes if n.rubric is not None]
+        for split, notes in rated.items()
+    }
+    weights = fit_weights([assess(note) for note in inputs["train"]], ratings["train"])
     summary: dict[str, Any] = {"weights": asdict(weights)}
-    for split, notes in rated.items():
-        if len(notes) >= 3:
-            scores = [
-                assess(
-                    [(s.text, s.labels, [f.subtype for f in s.findings]) for s in r.sentences],
-                    weights,
-                ).score
-                for r, _ in notes
-            ]
-            rho = spearmanr(scores, [rating for _, rating in notes]).statistic
+    for split, notes_inputs in inputs.items():
+        if len(notes_inputs) >= 3:
+            scores = [assess(note, weights).score for note in notes_inputs]
+            rho = spearmanr(scores, ratings[split]).statistic
             summary[f"spearman_rho_{split}"] = round(float(rho), 4)
     path = model_dir / CONFIG_FILE
     config = json.loads(path.read_text(encoding="utf-8"))
