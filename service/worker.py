@@ -27,6 +27,7 @@ def _load(model: str | None) -> None:
     # auth, queued requests) runs first, and the model work takes what is left.
     os.nice(WORKER_NICENESS)
     _REVIEWER = Reviewer.load(model)
+    _REVIEWER.warm()
 
 
 def _review(text: str, context: dict[str, Any] | None) -> dict[str, Any]:

@@ -46,6 +46,8 @@ DEFAULT_CACHE_SIZE = 20_000
 # Parsed docs are the biggest cached values (tens of kB each): fewer of them.
 DOC_CACHE_SIZE = 4_096
 NOTE_CACHE_SIZE = 256
+# Invented; one blaming sentence, so the warm-up runs the tagger and the rewriter too.
+WARM_UP_NOTE = "CW met with the family on 3/4. The parents have a volatile relationship."
 
 
 def default_runtime() -> str:
@@ -232,6 +234,15 @@ class Reviewer:
                 ChatCompletionsBackend.from_env(),
             )
         return reviewer
+
+    def warm(self) -> None:
+        """Build now what each process otherwise builds on its first notes (the examples'
+        embeddings and facts, runtime sessions, lazy imports): a server calls this before it
+        takes requests, so no caseworker's first review pays for it."""
+        warm = getattr(self.rewriter, "warm", None)
+        if warm is not None:
+            warm()
+        self.review(WARM_UP_NOTE)
 
     def classify(self, sentences: Sequence[str]) -> list[dict[str, Any]]:
         """Labels and scores for independent sentences (rules included)."""

@@ -190,3 +190,25 @@ def test_rewrite_never_copies_facts_from_an_example(rewriting_reviewer: Reviewer
         for item in sentence_result.suggestions:
             for leaked in ("Zebediah", "Quill", "4/4/19", "never again"):
                 assert leaked not in item["text"]
+
+
+def test_rewrite_example_facts_are_extracted_once_per_pair_as_from_each_text(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    """The per-pair memo gives exactly what tagging each example text on its own gives, and
+    `warm` fills it for every curated pair before any note asks."""
+    from st_nlp.review_cache import tagged
+
+    rewriter = _rewriter(rewriting_reviewer)
+    assert rewriter.examples is not None
+    pairs = list(rewriter.examples.pairs)
+    rewriting_reviewer.warm()
+    assert set(rewriter._pair_facts) == {p.id for p in pairs}
+    nlp = rewriting_reviewer.nlp
+    for pair, facts in zip(pairs[:60], rewriter.identifying_facts(pairs[:60]), strict=True):
+        expected = [
+            fact
+            for text in (pair.original, pair.rewrite)
+            for fact in extract_facts(tagged(nlp, text)).identifying()
+        ]
+        assert list(facts) == expected

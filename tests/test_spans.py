@@ -69,6 +69,71 @@ def test_decode_expands_a_partial_word_to_the_whole_word() -> None:
     assert text[span.start : span.end] == "unprotective"
 
 
+def _rows(text: str, tags: list[dict[str, float]]) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Word offsets of `text` (one token per word, no special tokens) and tag rows whose
+    missing mass goes to "O"."""
+    offsets, position = [], 0
+    for word in text.split():
+        start = text.index(word, position)
+        offsets.append((start, start + len(word)))
+        position = start + len(word)
+    probabilities = np.zeros((len(offsets), len(TAGS)))
+    for row, tag_mass in enumerate(tags):
+        for tag, mass in tag_mass.items():
+            probabilities[row, TAGS.index(tag)] = mass
+        probabilities[row, 0] = 1.0 - sum(tag_mass.values())
+    return offsets, probabilities
+
+
+def test_decode_keeps_a_phrase_whole_across_a_subtype_switch_and_a_weak_word() -> None:
+    text = "Both parents engage in arguments with father daily"
+    offsets, probabilities = _rows(
+        text,
+        [
+            {},
+            {},
+            {"B-mutualizing": 0.7},
+            {"I-mutualizing": 0.2},  # "in": weak, but between two inside words
+            {"I-mutualizing": 0.5, "B-mutualizing": 0.1},
+            {"I-survivor_blame": 0.35, "I-mutualizing": 0.3},  # "O" is the argmax tag alone
+            {"I-survivor_blame": 0.6},
+            {},
+        ],
+    )
+    (span,) = decode(text, offsets, probabilities)
+    assert text[span.start : span.end] == "engage in arguments with father"
+    assert span.subtype == "mutualizing"  # the subtype with the most mass over the span
+
+
+def test_decode_starts_a_new_span_where_the_tagger_says_begin() -> None:
+    text = "argument got physical he snapped"
+    offsets, probabilities = _rows(
+        text,
+        [
+            {"B-minimizing_excusing": 0.9},
+            {"I-minimizing_excusing": 0.9},
+            {"I-minimizing_excusing": 0.9},
+            {},
+            {"B-minimizing_excusing": 0.8},
+        ],
+    )
+    spans = decode(text, offsets, probabilities)
+    assert [text[s.start : s.end] for s in spans] == ["argument got physical", "snapped"]
+    tight = decode(
+        text.replace(" he ", " "),
+        *_rows(
+            text.replace(" he ", " "),
+            [
+                {"B-minimizing_excusing": 0.9},
+                {"I-minimizing_excusing": 0.9},
+                {"I-minimizing_excusing": 0.9},
+                {"B-minimizing_excusing": 0.8},
+            ],
+        ),
+    )
+    assert len(tight) == 2  # adjacent, but "snapped" begins a second expression
+
+
 def test_tagger_findings_never_duplicate_a_rule_finding() -> None:
     rule = tagged_finding(TaggedSpan(119, 140, "mutualizing", 0.9))
     overlapping = tagged_finding(TaggedSpan(0, 25, "mutualizing", 0.8))

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span, Token
 
-from st_nlp.corpus.rewrite_records import bracket_problem
-from st_nlp.review_cache import tagged
+from st_nlp.corpus.rewrite_records import RewritePair, bracket_problem
+from st_nlp.review_cache import PARSE_ONLY, tagged
 from st_nlp.rewrite.facts import (
     TIME_EXPRESSION,
     Facts,
@@ -162,6 +162,7 @@ class FactBasedRewriter:
         self.reviewer = reviewer
         self.examples = examples
         self.llm = llm
+        self._pair_facts: dict[str, tuple[str, ...]] = {}
 
     @property
     def cache_token(self) -> str | None:
@@ -410,14 +411,34 @@ class FactBasedRewriter:
 
     def _example_facts(self, neighbors: list[Neighbor], note_text: str) -> set[str]:
         """Names, numbers and quotes of the examples that the note does not contain."""
-        found: set[str] = set()
-        nlp = self.reviewer.nlp
-        for neighbor in neighbors:
-            for text in (neighbor.pair.original, neighbor.pair.rewrite):
-                for fact in extract_facts(tagged(nlp, text)).identifying():
-                    if fact and not _contains(note_text, fact):
-                        found.add(fact)
-        return found
+        known = self.identifying_facts([neighbor.pair for neighbor in neighbors])
+        return {
+            fact for facts in known for fact in facts if fact and not _contains(note_text, fact)
+        }
+
+    def identifying_facts(self, pairs: Sequence[RewritePair]) -> list[tuple[str, ...]]:
+        """The names, numbers and quotes of each curated pair (original and rewrite), tagged
+        once per process: the same few hundred examples come back for every note, and a
+        document memo shared with note sentences would evict them."""
+        missing = list({p.id: p for p in pairs if p.id not in self._pair_facts}.values())
+        if missing:
+            texts = [text for pair in missing for text in (pair.original, pair.rewrite)]
+            docs = iter(self.reviewer.nlp.pipe(texts, disable=list(PARSE_ONLY)))
+            for pair in missing:
+                original, rewrite = next(docs), next(docs)
+                self._pair_facts[pair.id] = (
+                    *extract_facts(original).identifying(),
+                    *extract_facts(rewrite).identifying(),
+                )
+        return [self._pair_facts[pair.id] for pair in pairs]
+
+    def warm(self) -> None:
+        """Do now what every process does once: embed the curated examples and extract their
+        facts (about 3 s on 2 cores). A server calls this before it takes requests, so the
+        first caseworkers do not wait for it."""
+        if self.examples is not None:
+            self.examples.nearest("warm-up")
+            self.identifying_facts(self.examples.pairs)
 
     def still_blaming(self, text: str, blank_prompts: bool = False) -> bool:
         """Rules on the whole suggestion, then the classifier (and, as the reviewer decides,

@@ -91,40 +91,57 @@ def token_tags(offsets: list[tuple[int, int]], spans: Sequence[tuple[int, int, s
     return tags
 
 
+# Decoding: a token is inside a span when the tags that say "inside some span" (any B or I)
+# hold at least IN_SPAN of its probability mass, summed over subtypes: argmax over eleven tags
+# let "O" win with 0.4 against 0.6 spread over several subtypes, and a subtype switch mid-phrase
+# split "engage in arguments with father" into three spans. A single token between two inside
+# tokens joins them when its inside mass is at least BRIDGE ("engage [in] arguments"). The
+# span's subtype is the one with the most mass over its tokens. Chosen on the dev split
+# (`st-nlp evaluate --split dev`): exact-offset span F1 0.268 -> 0.289, overlap 0.695 -> 0.705.
+IN_SPAN = 0.5
+BRIDGE = 0.15
+_BEGIN = np.array([TAGS.index(f"B-{s}") for s in SUBTYPES])
+_INSIDE = np.array([TAGS.index(f"I-{s}") for s in SUBTYPES])
+
+
 def decode(
     text: str, offsets: list[tuple[int, int]], probabilities: np.ndarray
 ) -> list[TaggedSpan]:
-    """Contiguous tagged tokens of one subtype -> character spans expanded to whole words."""
-    spans: list[TaggedSpan] = []
-    current: list[Any] | None = None  # [start, end, subtype, [token scores]]
-    for (start, end), row in zip(offsets, probabilities, strict=True):
-        if start == end:
+    """Runs of tokens inside a span -> character spans expanded to whole words."""
+    tokens = [(start, end, row) for (start, end), row in zip(offsets, probabilities, strict=True)]
+    tokens = [token for token in tokens if token[0] != token[1]]
+    mass = [1.0 - float(row[0]) for _, _, row in tokens]
+    inside = [m >= IN_SPAN for m in mass]
+    for k in range(1, len(tokens) - 1):
+        if not inside[k] and inside[k - 1] and inside[k + 1] and mass[k] >= BRIDGE:
+            inside[k] = True
+    runs: list[list[Any]] = []  # [start, end, [rows]]
+    for k, (start, end, row) in enumerate(tokens):
+        if not inside[k]:
             continue
-        tag = TAGS[int(row.argmax())]
-        if tag == "O":
-            _close(current, spans, text)
-            current = None
-            continue
-        prefix, subtype = tag.split("-", 1)
-        if current is not None and current[2] == subtype and (prefix == "I" or start <= current[1]):
-            current[1] = end
-            current[3].append(float(row.max()))
+        # A new span starts after an outside token, or where the tagger says "begin" at a new
+        # word (a word piece always continues its word).
+        if (
+            k > 0
+            and inside[k - 1]
+            and (row[_INSIDE].sum() >= row[_BEGIN].sum() or start <= runs[-1][1])
+        ):
+            runs[-1][1] = end
+            runs[-1][2].append(row)
         else:
-            _close(current, spans, text)
-            current = [start, end, subtype, [float(row.max())]]
-    _close(current, spans, text)
-    return spans
+            runs.append([start, end, [row]])
+    return [_span(text, start, end, rows) for start, end, rows in runs]
 
 
-def _close(current: list[Any] | None, spans: list[TaggedSpan], text: str) -> None:
-    if current is None:
-        return
-    start, end = current[0], current[1]
+def _span(text: str, start: int, end: int, rows: list[np.ndarray]) -> TaggedSpan:
+    total = np.sum(rows, axis=0)
+    subtype = SUBTYPES[int(np.argmax(total[_BEGIN] + total[_INSIDE]))]
     while start > 0 and text[start - 1].isalnum():
         start -= 1
     while end < len(text) and text[end].isalnum():
         end += 1
-    spans.append(TaggedSpan(start, end, current[2], round(float(np.mean(current[3])), 4)))
+    score = float(np.mean([1.0 - row[0] for row in rows]))
+    return TaggedSpan(start, end, subtype, round(score, 4))
 
 
 class SpanTagger:
