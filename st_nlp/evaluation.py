@@ -116,13 +116,18 @@ def evaluate_model(
     split: str = "test",
     progress: Callable[[str], None] | None = None,
     runtime: str | None = None,
+    notes: str | None = None,
 ) -> dict[str, Any]:
+    """Every quality number of the model on `split`, or on the notes of `split` (any split:
+    "all") whose ids match the regular expression `notes`: a round of notes added to the
+    corpus after the model was trained is text it never saw, written by other writers."""
     say = progress or (lambda message: None)
     started = time.time()
     reviewer = Reviewer.load(model, runtime=runtime)
-    data = load_split(split, data_dir)
+    data = load_split(split, data_dir, notes)
     if not data.texts:
-        raise ValueError(f"split {split!r} is empty in {data_dir}")
+        chosen = f"split {split!r}" + (f" with notes matching {notes!r}" if notes else "")
+        raise ValueError(f"{chosen} is empty in {data_dir}")
     say(f"{split}: {len(data.texts)} sentences")
     probabilities, pred, findings = reviewer.assess_sentences(data.texts)
     y = data.targets
@@ -149,9 +154,11 @@ def evaluate_model(
     }
 
     say("counterfactual swaps")
-    notes = {n.note_id: n for _, n in read_records(data_dir / NOTES_FILE, NoteRecord)}
+    note_records = {n.note_id: n for _, n in read_records(data_dir / NOTES_FILE, NoteRecord)}
     swapped = [
-        swap_names(swap_gender(r.text, reviewer.nlp), [p.name for p in notes[r.note_id].people])
+        swap_names(
+            swap_gender(r.text, reviewer.nlp), [p.name for p in note_records[r.note_id].people]
+        )
         for r in data.records
     ]
     _, swapped_pred, _ = reviewer.assess_sentences(swapped)
@@ -202,10 +209,11 @@ def evaluate_model(
             }
 
     say("note-level quality vs. ratings")
+    chosen_notes = {r.note_id for r in data.records}
     rated = [
         n
-        for n in notes.values()
-        if n.split == split and n.rubric is not None and n.source == "note"
+        for n in note_records.values()
+        if n.note_id in chosen_notes and n.rubric is not None and n.source == "note"
     ]
     note_quality: dict[str, Any] = {"rated_notes": len(rated)}
     if len(rated) >= 3:
@@ -217,6 +225,7 @@ def evaluate_model(
     blaming_metrics = per_label[str(Label.BLAMING_LANGUAGE)]
     return {
         "split": split,
+        **({"notes": notes} if notes else {}),
         "sentences": len(data.texts),
         "macro_f1_core": macro(per_label, CORE_LABELS),
         "macro_f1_all": macro(per_label, LABELS),

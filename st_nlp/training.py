@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -41,9 +42,15 @@ class SplitData:
     targets: np.ndarray
 
 
-def load_split(split: str, data_dir: Path = DATA_DIR) -> SplitData:
+def load_split(split: str, data_dir: Path = DATA_DIR, notes: str | None = None) -> SplitData:
+    """The sentences of `split` ("all" for every split), only of notes whose id fully matches
+    the regular expression `notes` when one is given."""
+    pattern = re.compile(notes) if notes is not None else None
     records = [
-        r for _, r in read_records(data_dir / SENTENCES_FILE, SentenceRecord) if r.split == split
+        r
+        for _, r in read_records(data_dir / SENTENCES_FILE, SentenceRecord)
+        if (split == "all" or r.split == split)
+        and (pattern is None or pattern.fullmatch(r.note_id))
     ]
     targets = np.array(
         [[int(label in r.labels) for label in LABELS] for r in records], dtype=np.int64

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import typer
@@ -73,7 +74,15 @@ def annotation_counts(data_dir: Path) -> dict[str, int]:
 def evaluate(
     model: str | None = typer.Option(None, "--model", "-m", help="Model folder or name."),
     data_dir: Path = typer.Option(DATA_DIR, "--data-dir", help="Corpus folder."),
-    split: str = typer.Option("test", help="Held-out split to score (dev or test)."),
+    split: str = typer.Option(
+        "test", help="Held-out split to score (dev or test; all with --notes)."
+    ),
+    notes: str | None = typer.Option(
+        None,
+        "--notes",
+        help="Only notes whose id fully matches this regular expression, e.g. a round added"
+        " after the model was trained: 'n[fg]-.*|t3-.*' (prints the metrics, writes nothing).",
+    ),
     write: bool = typer.Option(
         True, "--write/--no-write", help="Write metrics.json and MODEL_CARD.md into the model."
     ),
@@ -88,21 +97,30 @@ def evaluate(
     from st_nlp.evaluation import evaluate_model
     from st_nlp.model_card import render_model_card, targets_table
 
-    if split not in {"train", "dev", "test"}:
-        raise fail(f"--split must be train, dev or test, not {split!r}")
+    if split not in {"train", "dev", "test", "all"}:
+        raise fail(f"--split must be train, dev, test or all, not {split!r}")
+    if split == "all" and notes is None:
+        raise fail("--split all scores training data too: name the unseen notes with --notes")
+    if notes is not None:
+        try:
+            re.compile(notes)
+        except re.error as error:
+            raise fail(f"--notes is not a regular expression: {error}") from None
     console = Console(stderr=True)
     try:
         folder = resolve_model_dir(model)
         metrics = evaluate_model(
-            folder, data_dir, split, progress=lambda m: console.log(m), runtime=runtime
+            folder, data_dir, split, progress=lambda m: console.log(m), runtime=runtime, notes=notes
         )
     except (ModelError, DataError, ValueError) as error:
         raise fail(str(error)) from None
-    if write:
+    if write and notes is None:
         (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
         card = render_model_card(
             folder.name, read_config(folder), metrics, annotation_counts(data_dir)
         )
         (folder / "MODEL_CARD.md").write_text(card)
     Console().print(targets_table(metrics))
-    typer.echo(json.dumps({k: metrics[k] for k in ("macro_f1_core", "macro_f1_all", "ece_mean")}))
+    summary = {k: metrics[k] for k in ("sentences", "macro_f1_core", "macro_f1_all", "ece_mean")}
+    summary["f1"] = {label: values["f1"] for label, values in metrics["per_label"].items()}
+    typer.echo(json.dumps(summary))
