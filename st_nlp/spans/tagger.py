@@ -97,7 +97,8 @@ def token_tags(offsets: list[tuple[int, int]], spans: Sequence[tuple[int, int, s
 # split "engage in arguments with father" into three spans. A single token between two inside
 # tokens joins them when its inside mass is at least BRIDGE ("engage [in] arguments"). The
 # span's subtype is the one with the most mass over its tokens. Chosen on the dev split
-# (`st-nlp evaluate --split dev`): exact-offset span F1 0.268 -> 0.289, overlap 0.695 -> 0.705.
+# (`st-nlp evaluate --split dev`, with the model of corpus rounds 1-2): exact-offset span F1
+# 0.268 -> 0.289, overlap 0.695 -> 0.705.
 IN_SPAN = 0.5
 BRIDGE = 0.15
 _BEGIN = np.array([TAGS.index(f"B-{s}") for s in SUBTYPES])
