@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from st_nlp import Reviewer
 from st_nlp.corpus.jsonl import write_records
 from st_nlp.corpus.rewrite_records import RewritePair
+from st_nlp.reviewer import SentenceResult
+from st_nlp.rewrite.rewriter import FactBasedRewriter
 
 # The first pair carries facts no test note has (Zebediah Quill, 4/4/19, "never again"): a
 # suggestion that contains them copied an example.
@@ -66,3 +70,29 @@ PAIRS: list[dict[str, Any]] = [
 def write_pairs(path: Path, pairs: list[dict[str, Any]] = PAIRS) -> Path:
     write_records(path, [RewritePair.model_validate(p) for p in pairs])
     return path
+
+
+def rewriter_of(reviewer: Reviewer) -> FactBasedRewriter:
+    assert isinstance(reviewer.rewriter, FactBasedRewriter)
+    return reviewer.rewriter
+
+
+def suggestions_for(
+    reviewer: Reviewer, text: str, labels: list[str], note: str | None = None
+) -> list[dict[str, Any]]:
+    """Suggestions for `text` as one flagged sentence of `note` (default: alone), with the
+    labels given and the rules' findings only: the rewriter's own choices, whatever the model's
+    classifier and span tagger would add."""
+    note = note if note is not None else text
+    start = note.index(text)
+    findings = (
+        [
+            replace(f, start=f.start + start, end=f.end + start)
+            for f in reviewer.rules.find(reviewer.nlp(text))
+        ]
+        if "blaming_language" in labels
+        else []
+    )
+    sentence = SentenceResult(text, start, start + len(text), labels, {}, findings)
+    rewriter_of(reviewer).suggest_note([sentence], reviewer.nlp(note), None)
+    return sentence.suggestions

@@ -7,11 +7,12 @@ import re
 from typing import Any
 
 import pytest
+from rewrite_fixtures import rewriter_of, suggestions_for
 
 from st_nlp import Reviewer
 from st_nlp.corpus.rewrite_records import bracket_problem
 from st_nlp.rewrite.facts import extract_facts, missing_facts
-from st_nlp.rewrite.rewriter import FactBasedRewriter, tidy
+from st_nlp.rewrite.rewriter import tidy
 from st_nlp.rewrite.strategies import Draft
 
 REED_NOTE = (
@@ -39,27 +40,11 @@ def _review(reviewer: Reviewer, note: str, context: dict[str, Any] | None = None
     return [s for s in reviewer.review(note, context).sentences if s.suggestions]
 
 
-def _rewriter(reviewer: Reviewer) -> FactBasedRewriter:
-    assert isinstance(reviewer.rewriter, FactBasedRewriter)
-    return reviewer.rewriter
-
-
-def _gold(reviewer: Reviewer, text: str, labels: list[str]) -> list[dict[str, Any]]:
-    """Suggestions for `text` as one flagged sentence (labels given, findings from the rules)."""
-    from st_nlp.reviewer import SentenceResult
-
-    doc = reviewer.nlp(text)
-    findings = reviewer.rules.find(doc) if "blaming_language" in labels else []
-    sentence = SentenceResult(text, 0, len(text), labels, {}, findings)
-    _rewriter(reviewer).suggest_note([sentence], doc, None)
-    return sentence.suggestions
-
-
 @pytest.mark.parametrize("text", FLAGGED)
 def test_rewrite_every_flagged_sentence_gets_one_to_three_checked_suggestions(
     rewriting_reviewer: Reviewer, text: str
 ) -> None:
-    suggestions = _gold(rewriting_reviewer, text, ["blaming_language"])
+    suggestions = suggestions_for(rewriting_reviewer, text, ["blaming_language"])
     assert 1 <= len(suggestions) <= 3
     facts = extract_facts(rewriting_reviewer.nlp(text))
     for item in suggestions:
@@ -69,7 +54,7 @@ def test_rewrite_every_flagged_sentence_gets_one_to_three_checked_suggestions(
         assert (item["start"], item["end"]) == (0, len(text))
         assert not rewriting_reviewer.rules.find(rewriting_reviewer.nlp(item["text"]))
         if item["strategy"] != "questions_only":
-            assert not _rewriter(rewriting_reviewer).still_blaming(item["text"])
+            assert not rewriter_of(rewriting_reviewer).still_blaming(item["text"])
 
 
 @pytest.mark.parametrize(
@@ -83,7 +68,7 @@ def test_rewrite_every_flagged_sentence_gets_one_to_three_checked_suggestions(
 def test_rewrite_vague_characterization_asks_for_the_behaviors(
     rewriting_reviewer: Reviewer, text: str, label: str
 ) -> None:
-    suggestions = _gold(rewriting_reviewer, text, [label])
+    suggestions = suggestions_for(rewriting_reviewer, text, [label])
     assert 1 <= len(suggestions) <= 3
     first = suggestions[0]
     assert first["strategy"] == "behavior_prompts"
@@ -109,7 +94,7 @@ def test_rewrite_active_voice_names_the_actor_from_the_note(rewriting_reviewer: 
     sentence = next(s for s in _review(rewriting_reviewer, REED_NOTE) if "assaulted" in s.text)
     span = doc.char_span(sentence.start, sentence.end)
     assert span is not None
-    drafts = _rewriter(rewriting_reviewer)._drafts(sentence, span, find_parties(doc))
+    drafts = rewriter_of(rewriting_reviewer)._drafts(sentence, span, find_parties(doc))
     assert drafts[0].strategy == "active_voice"
     assert drafts[0].text.startswith("Mr. Reed assaulted Ms. Alvarez again on 3/10 [what exactly")
     # The active-voice draft passes the checks and is the suggestion returned.
@@ -161,7 +146,7 @@ def test_rewrite_suggestions_show_the_nearest_curated_example(
 def test_rewrite_retrieval_ranks_the_most_similar_original_first(
     rewriting_reviewer: Reviewer,
 ) -> None:
-    index = _rewriter(rewriting_reviewer).examples
+    index = rewriter_of(rewriting_reviewer).examples
     assert index is not None
     assert all(p.split == "train" for p in index.pairs)
     assert index.nearest("Dad is extremely controlling.")[0].pair.id == "rw-t-0003"
@@ -170,7 +155,7 @@ def test_rewrite_retrieval_ranks_the_most_similar_original_first(
 
 def test_rewrite_never_copies_facts_from_an_example(rewriting_reviewer: Reviewer) -> None:
     """A draft carrying the example's name, date or quote is rejected by the run-time check."""
-    rewriter = _rewriter(rewriting_reviewer)
+    rewriter = rewriter_of(rewriting_reviewer)
     assert rewriter.examples is not None
     text = "The parents have a volatile relationship."
     neighbors = rewriter.examples.nearest(text)
@@ -199,7 +184,7 @@ def test_rewrite_example_facts_are_extracted_once_per_pair_as_from_each_text(
     `warm` fills it for every curated pair before any note asks."""
     from st_nlp.review_cache import tagged
 
-    rewriter = _rewriter(rewriting_reviewer)
+    rewriter = rewriter_of(rewriting_reviewer)
     assert rewriter.examples is not None
     pairs = list(rewriter.examples.pairs)
     rewriting_reviewer.warm()

@@ -5,10 +5,10 @@ grammatical text."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 import pytest
+from rewrite_fixtures import suggestions_for
 
 from st_nlp import Reviewer
 from st_nlp.rewrite.facts import extract_facts, missing_facts, time_expressions
@@ -32,9 +32,15 @@ def issue_review(rewriting_reviewer: Reviewer) -> dict[str, list[dict[str, Any]]
     return {s.text: s.suggestions for s in result.sentences if s.suggestions}
 
 
-def _rewriter(reviewer: Reviewer) -> FactBasedRewriter:
-    assert isinstance(reviewer.rewriter, FactBasedRewriter)
-    return reviewer.rewriter
+def _rule_suggestions(
+    reviewer: Reviewer,
+    review: dict[str, list[dict[str, Any]]],
+    fragment: str,
+    labels: list[str],
+) -> list[dict[str, Any]]:
+    """The issue note's sentence holding `fragment`, rewritten for the rules' findings only."""
+    text = next(t for t in review if fragment in t)
+    return suggestions_for(reviewer, text, labels, ISSUE_NOTE)
 
 
 def _only(review: dict[str, list[dict[str, Any]]], fragment: str) -> list[dict[str, Any]]:
@@ -75,23 +81,6 @@ def test_rewrite_no_near_duplicate_suggestions(
         assert len(set(signatures)) == len(signatures)
 
 
-def _for_rule_findings(reviewer: Reviewer, fragment: str, labels: list[str]) -> list[Any]:
-    """Suggestions for the issue note's sentence holding `fragment`, with the rules' findings
-    only: the rewriter's own choices, whatever extra spans the model's tagger adds."""
-    from st_nlp.reviewer import SentenceResult
-
-    start = next(s.start for s in reviewer.review(ISSUE_NOTE).sentences if fragment in s.text)
-    end = next(s.end for s in reviewer.review(ISSUE_NOTE).sentences if fragment in s.text)
-    text = ISSUE_NOTE[start:end]
-    findings = [
-        replace(f, start=f.start + start, end=f.end + start)
-        for f in reviewer.rules.find(reviewer.nlp(text))
-    ]
-    sentence = SentenceResult(text, start, end, labels, {}, findings)
-    _rewriter(reviewer).suggest_note([sentence], reviewer.nlp(ISSUE_NOTE), None)
-    return sentence.suggestions
-
-
 @pytest.mark.parametrize(
     ("fragment", "strategy"),
     [
@@ -104,12 +93,16 @@ def _for_rule_findings(reviewer: Reviewer, fragment: str, labels: list[str]) -> 
     ],
 )
 def test_rewrite_strategy_names_the_strategy_used(
-    rewriting_reviewer: Reviewer, fragment: str, strategy: str
+    rewriting_reviewer: Reviewer,
+    issue_review: dict[str, list[dict[str, Any]]],
+    fragment: str,
+    strategy: str,
 ) -> None:
     """The rewriter's choice for the rules' findings; the span tagger may add a finding of
     another subtype (then that subtype's strategy can come first), which the model decides."""
     labels = ["perpetrator_pattern"] if strategy == "behavior_prompts" else ["blaming_language"]
-    assert _for_rule_findings(rewriting_reviewer, fragment, labels)[0]["strategy"] == strategy
+    first = _rule_suggestions(rewriting_reviewer, issue_review, fragment, labels)[0]
+    assert first["strategy"] == strategy
 
 
 def test_rewrite_agentless_gets_active_voice_with_the_note_perpetrator(
@@ -219,9 +212,9 @@ def test_rewrite_suggestions_read_as_sentences(
             assert text[0].isupper() and text.endswith(".")
             assert not re.search(r"[.;:,]\s*[.;:,]", text), text
             assert "  " not in text
-    pathologizing = _for_rule_findings(rewriting_reviewer, "lacks insight", ["blaming_language"])[
-        0
-    ]["text"]
+    labels = ["blaming_language"]
+    suggestions = _rule_suggestions(rewriting_reviewer, issue_review, "lacks insight", labels)
+    pathologizing = suggestions[0]["text"]
     assert pathologizing.startswith("Mother said [her own words")  # one party, one pronoun
     assert "Alvarez" not in pathologizing
 
