@@ -161,7 +161,7 @@ def evaluate_model(
         )
         for r in data.records
     ]
-    _, swapped_pred, _ = reviewer.assess_sentences(swapped)
+    _, swapped_pred, _ = reviewer.assess_sentences(swapped, all_findings=False)
     changed_rows = (swapped_pred != pred).any(axis=1)
     counterfactual = {
         "sentences_changed_by_swap": int(

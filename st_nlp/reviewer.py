@@ -246,7 +246,7 @@ class Reviewer:
 
     def classify(self, sentences: Sequence[str]) -> list[dict[str, Any]]:
         """Labels and scores for independent sentences (rules included)."""
-        probabilities, decisions, _ = self.assess_sentences(sentences)
+        probabilities, decisions, _ = self.assess_sentences(sentences, all_findings=False)
         return [
             {
                 "labels": label_names(chosen),
@@ -256,11 +256,17 @@ class Reviewer:
         ]
 
     def assess_sentences(
-        self, sentences: Sequence[str]
+        self, sentences: Sequence[str], all_findings: bool = True
     ) -> tuple[np.ndarray, np.ndarray, list[list[Finding]]]:
         """Scores, label decisions and findings of independent sentences, decided as in
         `review`: rule findings, plus tagger spans where the classifier flags blaming language.
-        What `classify` reports and `st-nlp evaluate` scores."""
+        What `classify` reports and `st-nlp evaluate` scores.
+
+        With `all_findings=False` the tagger runs only where its spans can change a decision
+        (flagged sentences with no rule finding, scored below `blaming_without_evidence`); the
+        decisions are the same and the other flagged sentences keep only their rule findings.
+        For callers that need labels, not spans: it skips most of the tagger's work.
+        """
         texts = list(sentences)
         docs = list(self.nlp.pipe(texts))
         findings = [self.rules.find(doc) for doc in docs]
@@ -269,6 +275,10 @@ class Reviewer:
             i
             for i, row in enumerate(probabilities)
             if row[BLAMING_INDEX] >= self.thresholds[BLAMING_INDEX]
+            and (
+                all_findings
+                or (not findings[i] and row[BLAMING_INDEX] < self.blaming_without_evidence)
+            )
         ]
         tagged = self.tagged_findings([texts[i] for i in flagged], [docs[i] for i in flagged])
         for i, extra in zip(flagged, tagged, strict=True):

@@ -178,6 +178,23 @@ def test_reviewer_blaming_without_evidence_needs_the_higher_score(reviewer: Revi
     assert decisions[:, [i for i in range(len(LABELS)) if i != blaming]].all()
 
 
+def test_classify_skips_only_tagging_that_cannot_change_a_label(reviewer: Reviewer) -> None:
+    """`classify` tags fewer sentences (`all_findings=False`) but decides exactly as review and
+    evaluate do, on corpus sentences with and without blaming language."""
+    from st_nlp.training import load_split
+
+    texts = load_split("dev").texts[:400]
+    full_scores, full, _ = reviewer.assess_sentences(texts)
+    fast_scores, fast, _ = reviewer.assess_sentences(texts, all_findings=False)
+    assert np.array_equal(full, fast)
+    assert np.array_equal(full_scores, fast_scores)
+    assert full[:, LABELS.index("blaming_language")].any()
+    classified = reviewer.classify(texts)
+    assert [c["labels"] for c in classified] == [
+        [str(lb) for i, lb in enumerate(LABELS) if row[i]] for row in full
+    ]
+
+
 def test_evidence_gate_is_chosen_on_scores_and_never_below_the_threshold() -> None:
     threshold = 0.3
     # Blaming sentences without evidence score high; the non-blaming ones score in between.

@@ -32,6 +32,14 @@ def _found(nlp, rules, text: str) -> list[tuple[str, str]]:  # type: ignore[no-u
         ("The children were not affected by the incident.", "not affected", "minimizing_excusing"),
         ("Mother was assaulted on 3/9.", "was assaulted", "agentless"),
         ("mom got punched in the kitchen", "got punched", "agentless"),
+        ("The bedroom door was kicked in around 2 a.m.", "was kicked", "agentless"),
+        ("Ms. Ruiz was choked, and a neighbor was called by the kids.", "was choked", "agentless"),
+        ("Both parents will complete anger management.", "anger management", "mutualizing"),
+        ("Dad just snapped after the layoff.", "Dad just snapped", "minimizing_excusing"),
+        ("He hit her out of jealousy.", "out of jealousy", "minimizing_excusing"),
+        ("She keeps going back to him.", "going back to him", "survivor_blame"),
+        ("Mom went back to her boyfriend in May.", "went back to her boyfriend", "survivor_blame"),
+        ("Honestly it feels like a high-conflict couple.", "high-conflict", "mutualizing"),
     ],
 )
 def test_rules_flag_blaming_words_with_span_and_subtype(nlp, rules, text, words, subtype) -> None:  # type: ignore[no-untyped-def]
@@ -56,6 +64,24 @@ def test_rules_flag_blaming_words_with_span_and_subtype(nlp, rules, text, words,
         "The referral was screened in on 3/3.",
         # Facts about where the children were.
         "The children were not present during the incident.",
+        # Attribution anywhere in the sentence, or a source opening it (codebook 6.14), even
+        # when the parser reads "RP states" as a noun compound.
+        "BM was choked and had marks on her neck, per LE.",
+        "RP states the couple downstairs has a volatile relationship.",
+        "Neighbor believes mother was beaten up last week.",
+        # An agent further down the clause; violence verbs in other senses.
+        "Mr. Ortiz was struck with a broom handle by his partner, Luis Vega.",
+        "The appointment with the housing worker got pushed to Friday.",
+        "The family was kicked off the housing waitlist.",
+        # Remedies for the person who used violence are facts (codebook 6.22); ruling couples
+        # counseling out is not recommending it.
+        "Father completed 10 of 26 anger management sessions.",
+        "Couples counseling is contraindicated while the violence continues.",
+        # Everyday senses of "snapped", "went back to", "decided to move", "jealous".
+        "The stroller strap snapped on the bus.",
+        "Ms. Obi went back to her job at the clinic on Monday.",
+        "Ms. Tran decided to move into the shelter with the kids.",
+        "Mr. Haddad's husband is jealous of his coworkers.",
     ],
 )
 def test_rules_do_not_flag_classic_false_positives(nlp, rules, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -10,13 +10,15 @@ dependency parse (a passive auxiliary on a violence verb with no `agent` child).
 A pattern hit becomes a finding only if its context allows it. Following the guidelines:
 - blaming words inside quotation marks are someone else's words, not the writer's;
 - blaming words in speech reported from someone other than the writer ("FOB stated she
-  provoked him", "per LE report") are facts about the speaker;
+  provoked him", "RP states…", "…, per LE report") are facts about the speaker (codebook 6.14;
+  the agency's own notes and staff are the writer's voice);
 - `exclude_near` lemmas mark non-blaming senses ("exposed to lead paint", "allowed CW to
   enter"), `require_near` lemmas anchor a cue to its blaming sense.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -33,10 +35,33 @@ __all__ = ["RULES_RESOURCE", "BlamingRules", "Finding", "RuleFile", "RuleSpec", 
 
 REPORTING_LEMMAS = frozenset(
     "say state report tell claim allege describe explain admit accuse blame insist shout yell"
-    " scream text write call disclose indicate assert maintain complain testify recount".split()
+    " scream text write call disclose indicate assert maintain complain testify recount"
+    " believe think suspect feel fear worry".split()
 )
 WRITER_SUBJECTS = frozenset("cw i we worker caseworker writer undersigned investigator".split())
-ATTRIBUTION_CUES = ("according to", "per ", "as per", "in his words", "in her words")
+ATTRIBUTION_CUES = ("in his words", "in her words", "in their words")
+# "Per X" / "according to X" anywhere in the sentence attributes it to X (codebook 6.14), unless
+# X is the agency itself (its notes and staff are the writer's voice) or "per" means "for each".
+_NOT_A_SOURCE = (
+    r"cw|caseworker|worker|writer|undersigned|supervisor|agency|department|dept|me|us|our"
+    r"|prior\s+(?:cw|worker|notes?|case)|previous|this\s+writer|case\s+notes?"
+    r"|week|month|day|hour|night|year|session|visit|person|child|household|policy|protocol"
+)
+ATTRIBUTION = re.compile(
+    rf"\b(?:as\s+per|per|according\s+to)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?!(?:{_NOT_A_SOURCE})\b)\w",
+    re.IGNORECASE,
+)
+# "RP states ...", "PGM stated ...": a source and a reporting verb opening the sentence. The small
+# parser often reads "RP states" as a noun compound, so this looks at the words, not the parse.
+_REPORTING_WORDS = (
+    r"states|stated|reports|reported|says|said|believes|believed|thinks|thought|alleges|alleged"
+    r"|claims|claimed|feels|felt|describes|described|indicates|indicated|disclosed|discloses"
+    r"|suspects|suspected|worries|fears"
+)
+NOT_A_SPEAKER = WRITER_SUBJECTS | {"it", "this", "that", "there", "what", "which"}
+OPENING_REPORT = re.compile(
+    rf"^\W*((?:[\w.'’/-]+\s+){{1,4}}?)(?:{_REPORTING_WORDS})\b", re.IGNORECASE
+)
 # Lowercase forms and lemmas: a text holding none of them cannot match the patterns.
 Anchors = tuple[frozenset[str], frozenset[str]]
 QUOTE_CHARS = frozenset({'"', "“", "”", "'", "‘", "’"})
@@ -188,6 +213,27 @@ def pattern_anchors(
     return frozenset(lower), frozenset(lemma)
 
 
+# Passive subjects (and objects of "off"/"from") that give a violence verb a non-violent sense:
+# "the appointment got pushed to Thursday", "kicked off the waitlist". Other things and animals
+# stay: "the door was kicked in" hides who kicked it (codebook 6.13).
+NON_VIOLENT_SUBJECTS = frozenset(
+    "appointment meeting hearing visit session date deadline call application referral case"
+    " paperwork schedule payment bill rent check ball button list waitlist program team caseload"
+    " benefits lease insurance roster".split()
+)
+# "It was pushed back", "something got thrown": pronouns that stand for a thing or an event.
+NON_PERSON_PRONOUNS = frozenset("it this that which what something anything everything".split())
+# Particles that turn a violence verb into another sense: "pushed back" (rescheduled), "kicked
+# off" (removed), "pulled over", "thrown out".
+OTHER_SENSE_PARTICLES = frozenset("off back out forward through over around".split())
+CLAUSE_DEPS = frozenset("conj cc ccomp advcl relcl parataxis acl xcomp".split())
+TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight noon"
+    " midnight morning evening afternoon night week weekend month year date deadline time end"
+    " am pm a.m. p.m.".split()
+)
+
+
 def _agentless_passives(doc: Doc, verbs: frozenset[str]) -> list[Span]:
     spans = []
     for token in doc:
@@ -201,11 +247,47 @@ def _agentless_passives(doc: Doc, verbs: frozenset[str]) -> list[Span]:
         aux = [c for c in token.children if c.dep_ == "auxpass"]
         if not aux:
             continue
-        if any(child.dep_ == "prep" and child.lower_ == "by" for child in token.children):
+        if any(_other_sense(c) for c in token.children):
+            continue
+        subjects = [c for c in token.children if c.dep_ == "nsubjpass"]
+        if subjects and _not_about_violence(subjects[0]):
+            continue
+        if _has_agent_phrase(token):
             continue
         start = min(aux[0].i, token.i)
         spans.append(doc[start : token.i + 1])
     return spans
+
+
+def _other_sense(child: Token) -> bool:
+    """ "pushed back", "kicked off the waitlist": a particle, or a preposition whose object is
+    not a person or place but a list or program."""
+    if child.dep_ == "prt":
+        return child.lower_ in OTHER_SENSE_PARTICLES
+    if child.dep_ == "prep" and child.lower_ in {"off", "from", "out"}:
+        return any(_not_about_violence(o) for o in child.children if o.dep_ == "pobj")
+    return False
+
+
+def _not_about_violence(subject: Token) -> bool:
+    if subject.pos_ == "PRON":
+        return subject.lower_ in NON_PERSON_PRONOUNS
+    return subject.lemma_.lower() in NON_VIOLENT_SUBJECTS or subject.lower_ in NON_VIOLENT_SUBJECTS
+
+
+def _has_agent_phrase(verb: Token) -> bool:
+    """A "by" phrase naming who did it, attached to the verb or further down its own clause
+    ("struck with a frying pan by his partner"), not in a clause of its own ("…and police were
+    called by a neighbor") and not a time ("by Friday", "by 5 p.m.")."""
+    stack = [c for c in verb.children if c.i > verb.i and c.dep_ not in CLAUSE_DEPS]
+    while stack:
+        word = stack.pop()
+        if word.lower_ == "by" and word.dep_ in {"prep", "agent"}:
+            objects = [c for c in word.children if c.dep_ == "pobj"]
+            if objects and not (objects[0].like_num or objects[0].lower_ in TIME_WORDS):
+                return True
+        stack.extend(c for c in word.children if c.dep_ not in CLAUSE_DEPS)
+    return False
 
 
 def _inside_quotes(span: Span) -> bool:
@@ -224,7 +306,10 @@ def _reported_by_someone_else(span: Span) -> bool:
     """True when the span is inside speech attributed to someone other than the writer."""
     sentence = span.sent
     prefix = span.doc.text[sentence.start_char : span.start_char].lower()
-    if any(cue in prefix for cue in ATTRIBUTION_CUES):
+    if any(cue in prefix for cue in ATTRIBUTION_CUES) or ATTRIBUTION.search(sentence.text):
+        return True
+    opening = OPENING_REPORT.match(prefix)
+    if opening and NOT_A_SPEAKER.isdisjoint(opening.group(1).split()):
         return True
     token: Token = span.root
     for _ in range(8):
