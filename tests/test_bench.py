@@ -62,3 +62,8 @@ def test_bench_quick_writes_well_formed_tables(tmp_path: Path) -> None:
     assert result["batch"]["1"]["reference_fp32"]["per_second"] > 0
     assert result["interactive"]["review_cold"]["requests"] == 5
     assert result["quality"]["torch"]["macro_f1_core"] > 0
+    two = result["batch"].get("2")
+    if two is not None:  # on a machine with two usable cores: classify in two processes too
+        assert two["classify_processes_same_sentences"]["workers"] == 2
+        assert two["classify_processes_same_sentences"]["per_second"] > 0
+        assert "2 worker processes" in text

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from st_nlp.audit.parallel import ParallelReviewer
 from st_nlp.audit.reader import AuditNote, InputError, count_rows, read_notes
 from st_nlp.model_store import sha256_file
+from st_nlp.parallel import ParallelReviewer
 from st_nlp.reviewer import Reviewer, ReviewResult
 
 NOTES = "notes.jsonl"

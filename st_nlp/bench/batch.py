@@ -6,6 +6,8 @@
   `AutoModel`, batches of 32 in input order, mean pooling), the naive way to serve it;
 - `Reviewer.classify` with the optimized runtime, on the same sentences and on all of them;
 - `Reviewer.classify` with the unoptimized (torch) runtime on the same sentences;
+- on N ≥ 2 cores, `classify` in N worker processes (`st-nlp classify --workers N`) on the same
+  sentences: one process uses about one core (spaCy and the rules are single-threaded Python);
 - `Reviewer.review_many` (with suggestions) on the notes.
 """
 
@@ -69,6 +71,22 @@ def _classify_all(reviewer: Any, sentences: Sequence[str]) -> None:
         reviewer.classify(sentences[start : start + CHUNK])
 
 
+def _classify_in_processes(
+    cores: int, subset: Sequence[str], warm: Sequence[str]
+) -> dict[str, float]:
+    """`classify` in `cores` worker processes; loading and a warm-up call are not timed."""
+    from st_nlp.parallel import ParallelReviewer
+
+    pool = ParallelReviewer(None, cores, suggestions=False)
+    try:
+        pool.classify(list(warm) * cores)
+        rate = _rate(len(subset), lambda: pool.classify(subset))
+    finally:
+        pool.close()
+    rate["workers"] = cores
+    return rate
+
+
 def measure(cores: int, work: Path, sample: int, runtime: str) -> dict[str, Any]:
     from st_nlp.reviewer import Reviewer
 
@@ -89,6 +107,9 @@ def measure(cores: int, work: Path, sample: int, runtime: str) -> dict[str, Any]
         fast.cache.clear()
     result["classify_all"] = _rate(len(sentences), lambda: _classify_all(fast, sentences))
     result["cache_hits_in_classify_all"] = fast.cache.hits if fast.cache else 0
+
+    if cores >= 2:
+        result["classify_processes_same_sentences"] = _classify_in_processes(cores, subset, warm)
 
     slow = Reviewer.load(runtime="torch", suggestions=False, cache_size=0)
     slow.classify(warm)

@@ -59,9 +59,14 @@ def _batch(work: Path, cores: int, settings: BenchSettings) -> dict[str, Any]:
     command += ["--runtime", settings.runtime]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     result: dict[str, Any] = json.loads(out.read_text())
+    reference = result["reference_fp32"]["per_second"]
     result["ratio_same_sentences"] = round(
-        result["classify_same_sentences"]["per_second"] / result["reference_fp32"]["per_second"], 2
+        result["classify_same_sentences"]["per_second"] / reference, 2
     )
+    if "classify_processes_same_sentences" in result:
+        result["ratio_processes"] = round(
+            result["classify_processes_same_sentences"]["per_second"] / reference, 2
+        )
     return result
 
 

@@ -31,10 +31,10 @@ def audit(
     ),
 ) -> None:
     """Audit many notes: per-note results, findings, aggregates and an offline HTML report."""
-    from st_nlp.audit.parallel import ParallelReviewer
     from st_nlp.audit.reader import detect_format
     from st_nlp.audit.runner import AuditError, run_audit
     from st_nlp.model_store import ModelError
+    from st_nlp.parallel import ParallelReviewer
     from st_nlp.reviewer import Reviewer
 
     if not input_path.is_file():

@@ -38,12 +38,28 @@ def _load_reviewer(model: str | None):  # type: ignore[no-untyped-def]
 def classify(
     source: str = typer.Argument(STDIN, help="File with one sentence per line, or - for stdin."),
     model: str | None = MODEL_OPTION,
+    workers: int = typer.Option(
+        1, "--workers", "-w", min=1, help="Worker processes (one model each; about one per core)."
+    ),
 ) -> None:
     """Label sentences: one JSON object per input line, in order: {text, labels, scores}."""
     text = read_text_input(source)
     lines = text.splitlines()
-    reviewer = _load_reviewer(model)
-    results = reviewer.classify(lines) if lines else []
+    if not lines:
+        return
+    if workers == 1:
+        results = _load_reviewer(model).classify(lines)
+    else:
+        from st_nlp.parallel import ParallelReviewer
+
+        try:
+            pool = ParallelReviewer(model, workers, suggestions=False)
+            try:
+                results = pool.classify(lines)
+            finally:
+                pool.close()
+        except ModelError as error:
+            raise fail(str(error)) from None
     for line, result in zip(lines, results, strict=True):
         typer.echo(json.dumps({"text": line, **result}, ensure_ascii=False))
 
