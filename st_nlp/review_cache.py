@@ -10,13 +10,15 @@ suggestion, a curated example), so it is looked up instead of recomputed:
   curated examples it checks against, its own drafts);
 - `MemoizedExamples`: the nearest curated rewrite pairs of a sentence (a MiniLM embedding);
 - `MemoizedRules`: the blaming rules' findings on those parsed texts;
+- `MemoizedNoteParser`: a note's blocks (`segment.note_blocks`: pieces that no sentence
+  crosses), each parsed and run through the rules once, so an edit re-parses one block;
 - `RewriterView`: the reviewer as the rewriter sees it, with the memoized pipeline, rules and
   the score-cached classifier in place of the plain ones.
 
-What depends on the rest of the note is never cached per sentence: the spaCy parse of the note
-(sentence boundaries, tags and dependencies depend on neighbouring words), the rule findings
-read from it, and the suggestions (they use the note's parties and text). Those are recomputed
-on every request; see `Reviewer.review_many`.
+A note is parsed block by block everywhere (review, audit, `segment`), with or without these
+memos, so a block's parse and rule findings are a function of the block's text. What depends
+on the rest of the note is never cached: the suggestions (they use the note's parties and
+text) are recomputed on every request; see `Reviewer.review_many`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from threading import Lock
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -34,6 +37,7 @@ from spacy.tokens import Doc
 from st_nlp.classifiers.base import SentenceClassifier
 from st_nlp.classifiers.cache import ScoreCache
 from st_nlp.rules.engine import BlamingRules, Finding
+from st_nlp.segment import join_blocks, note_blocks
 
 if TYPE_CHECKING:
     from st_nlp.reviewer import Reviewer
@@ -223,3 +227,45 @@ class RewriterView:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.reviewer, name)
+
+
+class MemoizedNoteParser:
+    """Notes parsed block by block (`segment.parse_notes`), each block's doc and rule findings
+    kept in an LRU: re-sending a note with one sentence edited re-parses one block."""
+
+    def __init__(self, nlp: Language, rules: BlamingRules, maxsize: int) -> None:
+        self.nlp = nlp
+        self.rules = rules
+        self.blocks: LruMemo[tuple[Doc, list[Finding]]] = LruMemo("note-block", maxsize)
+
+    def _compute(self, blocks: list[str], batch_size: int) -> list[tuple[Doc, list[Finding]]]:
+        docs = self.nlp.pipe(blocks, batch_size=batch_size)
+        return [(doc, self.rules.find(doc) if doc.text.strip() else []) for doc in docs]
+
+    def parse(
+        self, texts: Sequence[str], batch_size: int = 32
+    ) -> tuple[list[Doc], list[list[Finding]]]:
+        """Each note's doc (the blocks joined) and its rule findings (offsets into the note):
+        the same as `parse_notes` and `BlamingRules.find` on its result, since the rules read
+        one sentence at a time and no sentence crosses a block."""
+        per_text = [note_blocks(text) for text in texts]
+        found = iter(
+            self.blocks.get_many(
+                [b for blocks in per_text for b in blocks],
+                lambda missing: self._compute(missing, batch_size),
+            )
+        )
+        docs: list[Doc] = []
+        findings: list[list[Finding]] = []
+        for blocks in per_text:
+            parts = [next(found) for _ in blocks]
+            docs.append(join_blocks([doc for doc, _ in parts]))
+            shifted: list[Finding] = []
+            offset = 0
+            for block, (_, block_findings) in zip(blocks, parts, strict=True):
+                shifted += [
+                    replace(f, start=f.start + offset, end=f.end + offset) for f in block_findings
+                ]
+                offset += len(block)
+            findings.append(shifted)
+        return docs, findings

@@ -30,9 +30,15 @@ from st_nlp.classifiers.onnx_minilm import RUNTIMES, to_onnx
 from st_nlp.model_store import read_config, resolve_model_dir
 from st_nlp.nlp import load_pipeline
 from st_nlp.quality import QualityReport, QualityWeights, assess
-from st_nlp.review_cache import LruMemo, MemoizedExamples, MemoizedPipeline, RewriterView
+from st_nlp.review_cache import (
+    LruMemo,
+    MemoizedExamples,
+    MemoizedNoteParser,
+    MemoizedPipeline,
+    RewriterView,
+)
 from st_nlp.rules.engine import BlamingRules, Finding
-from st_nlp.segment import check_length, sentence_spans
+from st_nlp.segment import check_length, parse_notes, sentence_spans
 from st_nlp.spans.actor import names_its_actor
 from st_nlp.spans.boundaries import complete_phrase
 from st_nlp.spans.tagger import SpanTagger, TaggedSpan
@@ -149,6 +155,11 @@ class Reviewer:
         # depend on the sentence's text alone).
         self.tagged_memo: LruMemo[list[Finding]] | None = (
             LruMemo(f"tagger|{cache.model_version}", cache.maxsize) if cache is not None else None
+        )
+        self.note_parser: MemoizedNoteParser | None = (
+            MemoizedNoteParser(self.nlp, self.rules, min(cache.maxsize, DOC_CACHE_SIZE))
+            if cache is not None
+            else None
         )
         self.note_memo: LruMemo[ReviewResult] | None = (
             LruMemo(f"note|{cache.model_version}", NOTE_CACHE_SIZE) if cache is not None else None
@@ -312,9 +323,8 @@ class Reviewer:
         for text in texts:
             check_length(text)
         contexts = list(contexts) if contexts is not None else [None] * len(texts)
-        docs = list(self.nlp.pipe(texts, batch_size=batch_size))
+        docs, findings_per_doc = self.parse_notes(texts, batch_size)
         spans_per_doc = [sentence_spans(doc) if doc.text.strip() else [] for doc in docs]
-        findings_per_doc = [self.rules.find(doc) if doc.text.strip() else [] for doc in docs]
         per_sentence: list[list[list[Finding]]] = [
             [[f for f in findings if s.start_char <= f.start < s.end_char] for s in spans]
             for spans, findings in zip(spans_per_doc, findings_per_doc, strict=True)
@@ -393,6 +403,16 @@ class Reviewer:
             self.rewriter.suggest_note(results, doc, context)
         quality = assess(quality_inputs(results), self.quality_weights)
         return ReviewResult(results, quality)
+
+    def parse_notes(
+        self, texts: Sequence[str], batch_size: int = 32
+    ) -> tuple[list[Doc], list[list[Finding]]]:
+        """The notes parsed block by block (`segment.parse_notes`) and their rule findings;
+        with the cache on, unchanged blocks come from memory (`MemoizedNoteParser`)."""
+        if self.note_parser is not None:
+            return self.note_parser.parse(texts, batch_size)
+        docs = parse_notes(self.nlp, texts, batch_size)
+        return docs, [self.rules.find(doc) if doc.text.strip() else [] for doc in docs]
 
     def tagged_findings(
         self, sentences: Sequence[str], docs: Sequence[Doc] | None = None

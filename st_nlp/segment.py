@@ -13,7 +13,7 @@ Offsets are Python string indices (Unicode code points) into the text that was p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -62,6 +62,9 @@ _SOFT_ABBREVIATIONS = frozenset(
     t.lower() for t in ("y.o.", "D.O.B.", "DOB.", "hrs.", "yrs.", "mos.", "wks.", "a.m.", "p.m.")
 )
 _INITIAL = re.compile(r"^[A-Z]\.$|^(?:[A-Z]\.){2,4}$")
+# A line break with the whitespace around it, and the marks that end a sentence at a line's end.
+_LINE_BREAK = re.compile(r"[^\S\n]*\n\s*")
+_TERMINAL_MARKS = frozenset('.!?:;"”')
 _BULLET = re.compile(r"^(?:[-*•·▪‣◦–—>]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])$")
 _HEADER_WORD = re.compile(r"^(?:[A-Z][A-Za-z'/&-]*|[0-9/.-]+|&|/|-|of|and|the|to|for|with)$")
 _CONTINUATION_WORDS = frozenset(
@@ -233,6 +236,48 @@ def check_length(text: str) -> None:
         )
 
 
+def note_blocks(text: str) -> list[str]:
+    """`text` cut into blocks at the line breaks that always start a new sentence; the blocks
+    concatenate back to `text` exactly (each keeps its trailing whitespace).
+
+    A block starts after a blank line, at a line whose first character is an uppercase letter
+    or a digit, or after a line ending in terminal punctuation: for each of these,
+    `sentence_hints` presets a sentence start, so no sentence ever crosses a block boundary.
+    Parsing blocks on their own (`parse_notes`) lets a re-sent note reuse the parses of the
+    blocks it did not change; an edit re-parses one block, not the whole note.
+    """
+    blocks: list[str] = []
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        end = match.end()
+        before = text[start : match.start()].rstrip()
+        if end >= len(text) or not before:
+            continue
+        following = text[end]
+        if (
+            match.group().count("\n") >= 2
+            or following.isupper()
+            or following.isdigit()
+            or before[-1] in _TERMINAL_MARKS
+        ):
+            blocks.append(text[start:end])
+            start = end
+    blocks.append(text[start:])
+    return blocks
+
+
+def join_blocks(docs: Sequence[Doc]) -> Doc:
+    """One doc from the parsed blocks of a note (a new doc; the block docs are not changed)."""
+    return Doc.from_docs(list(docs), ensure_whitespace=False)
+
+
+def parse_notes(nlp: Language, texts: Sequence[str], batch_size: int = 32) -> list[Doc]:
+    """Each text parsed block by block (`note_blocks`), the blocks of all texts in one batch."""
+    blocks = [note_blocks(text) for text in texts]
+    parsed = iter(nlp.pipe([b for per_text in blocks for b in per_text], batch_size=batch_size))
+    return [join_blocks([next(parsed) for _ in per_text]) for per_text in blocks]
+
+
 def segment(text: str, nlp: Language | None = None) -> list[Sentence]:
     """Split a case note into sentences with exact code-point offsets into `text`."""
     check_length(text)
@@ -242,5 +287,5 @@ def segment(text: str, nlp: Language | None = None) -> list[Sentence]:
         from st_nlp.nlp import load_pipeline
 
         nlp = load_pipeline(disable=("ner", "lemmatizer"))
-    doc = nlp(text)
+    doc = parse_notes(nlp, [text])[0]
     return [Sentence(span.text, span.start_char, span.end_char) for span in sentence_spans(doc)]

@@ -76,6 +76,24 @@ def test_incremental_edits_match_the_plain_path(plain: Reviewer, fast: Reviewer)
     assert fast.cache is not None and fast.cache.hits > 0
 
 
+def test_an_edit_reparses_only_the_block_it_changed(fast: Reviewer) -> None:
+    lines = [
+        "HV 5/2 with BM Rosa Quint and the children at the home.",
+        "FOB Ed Quint threw a mug at BM on 4/30 while the kids watched.",
+        "The parents have a volatile relationship.",
+        "BM took the children to MGM's that night.",
+    ]
+    parser = fast.note_parser
+    assert parser is not None
+    fast.review("\n".join(lines))
+    misses = parser.blocks.misses
+    lines[2] = "Mother failed to protect the kids."
+    edited = fast.review("\n".join(lines))
+    assert parser.blocks.misses == misses + 1
+    assert [s.text for s in edited.sentences] == lines
+    assert edited.sentences[2].findings
+
+
 def test_repeated_request_returns_an_independent_copy(fast: Reviewer) -> None:
     note = _corpus_notes(1)[0]
     first = fast.review(note)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from st_nlp.segment import MAX_NOTE_CHARS, segment
+from st_nlp.segment import MAX_NOTE_CHARS, note_blocks, segment
 
 
 def _texts(text: str, nlp) -> list[str]:  # type: ignore[no-untyped-def]
@@ -116,3 +116,38 @@ def test_segment_offsets_slice_back_and_lose_nothing(nlp, text: str) -> None:  #
     for i, char in enumerate(text):
         if not char.isspace():
             assert covered[i], f"character {char!r} at {i} lost"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(_note_alphabet, max_size=120).map("".join))
+def test_note_blocks_start_where_the_whole_note_starts_a_sentence(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Blocks concatenate back to the text, and a note parsed whole has a preset sentence start
+    at every block's first word: parsing blocks apart never joins or cuts across them."""
+    blocks = note_blocks(text)
+    assert "".join(blocks) == text
+    doc = nlp(text)
+    starts = {t.idx: t for t in doc if not t.is_space}
+    offset = len(blocks[0])
+    for block in blocks[1:]:
+        first = offset + len(block) - len(block.lstrip())
+        if first in starts:
+            assert starts[first].is_sent_start, f"block at {first} is inside a sentence"
+        offset += len(block)
+
+
+def test_note_blocks_cut_at_sentence_starting_lines_only() -> None:
+    text = (
+        "HV 3/4 w/ BM.\nFOB was not home\nbecause he was at work,\nper BM.\n\nnext para\n"
+        "- bullet item\n2. numbered item"
+    )
+    assert note_blocks(text) == [
+        "HV 3/4 w/ BM.\n",
+        "FOB was not home\nbecause he was at work,\nper BM.\n\n",
+        "next para\n- bullet item\n",
+        "2. numbered item",
+    ]
+    wrapped = "FOB stayed at his brother's apartment on Lake Street for most of the night,\nper BM."
+    assert note_blocks(wrapped) == [wrapped]
+    assert len(segment(wrapped)) == 1
