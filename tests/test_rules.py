@@ -40,6 +40,13 @@ def _found(nlp, rules, text: str) -> list[tuple[str, str]]:  # type: ignore[no-u
         ("She keeps going back to him.", "going back to him", "survivor_blame"),
         ("Mom went back to her boyfriend in May.", "went back to her boyfriend", "survivor_blame"),
         ("Honestly it feels like a high-conflict couple.", "high-conflict", "mutualizing"),
+        # The agency's own notes and a plan are not sources: still the writer's words (6.14).
+        ("Mother failed to protect them, per prior notes.", "failed to protect", "survivor_blame"),
+        (
+            "Per the safety plan, the couple will get couples counseling.",
+            "couples counseling",
+            "mutualizing",
+        ),
     ],
 )
 def test_rules_flag_blaming_words_with_span_and_subtype(nlp, rules, text, words, subtype) -> None:  # type: ignore[no-untyped-def]

@@ -46,9 +46,10 @@ _NOT_A_SOURCE = (
     r"cw|caseworker|worker|writer|undersigned|supervisor|agency|department|dept|me|us|our"
     r"|prior\s+(?:cw|worker|notes?|case)|previous|this\s+writer|case\s+notes?"
     r"|week|month|day|hour|night|year|session|visit|person|child|household|policy|protocol"
+    r"|(?:safety\s+|case\s+)?plan|agreement|schedule|request|instructions?"
 )
 ATTRIBUTION = re.compile(
-    rf"\b(?:as\s+per|per|according\s+to)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?!(?:{_NOT_A_SOURCE})\b)\w",
+    rf"\b(?:as\s+per|per|according\s+to)\s+(?:the\s+|his\s+|her\s+|their\s+)?+(?!(?:{_NOT_A_SOURCE})\b)\w",
     re.IGNORECASE,
 )
 # "RP states ...", "PGM stated ...": a source and a reporting verb opening the sentence. The small
