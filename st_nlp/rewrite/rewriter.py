@@ -186,6 +186,7 @@ class FactBasedRewriter:
     ) -> None:
         """Fill `suggestions` of each sentence that needs them (in place)."""
         parties = find_parties(doc, context)
+        known = " ".join([doc.text, parties.perpetrator or "", parties.survivor or ""])
         for sentence in sentences:
             if not needs_suggestion(sentence.labels):
                 continue
@@ -196,7 +197,6 @@ class FactBasedRewriter:
             drafts = self._llm_drafts(sentence, doc, parties, neighbors)
             drafts += self._drafts(sentence, span, parties, neighbors)
             facts = extract_facts(span.as_doc(), relative_times=True)
-            known = " ".join([doc.text, parties.perpetrator or "", parties.survivor or ""])
             aliases = (parties.perpetrator or "", parties.survivor or "")
             accepted = self._checked(drafts, sentence, facts, known, neighbors, aliases=aliases)
             if not accepted and Label.BLAMING_LANGUAGE not in sentence.labels:
@@ -473,7 +473,7 @@ class FactBasedRewriter:
 
 def _splice(span: Span, replacements: list[tuple[int, int, Draft]]) -> Draft:
     """The sentence with each clause replaced by its draft, as one sentence-cased draft."""
-    text = span.doc.text[span.start_char : span.end_char]
+    text = span.text
     for start, end, draft in sorted(replacements, key=lambda r: r[0], reverse=True):
         text = text[: start - span.start_char] + draft.text + text[end - span.start_char :]
     first = min(replacements, key=lambda r: r[0])[2]
