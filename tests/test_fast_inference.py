@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from st_nlp.classifiers.cache import ScoreCache
+from st_nlp.classifiers.onnx_minilm import MINILM_THREADS_ENV, minilm_threads
 from st_nlp.reviewer import Reviewer
 
 SENTENCES = [
@@ -45,6 +46,27 @@ def test_onnx_scores_do_not_depend_on_batch_mates(
     together = classifier.predict_proba(SENTENCES)
     alone = np.vstack([classifier.predict_proba([s]) for s in SENTENCES])
     np.testing.assert_allclose(together, alone, atol=1e-5 if runtime == "onnx-fp32" else 0)
+
+
+def test_int8_sentences_run_side_by_side_with_the_same_scores(
+    reviewers: dict[str, Reviewer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    minilm = reviewers["onnx-int8"].classifier.minilm
+    one_at_a_time = minilm.predict_proba(SENTENCES * 4) if minilm.concurrent == 1 else None
+    monkeypatch.setattr(minilm, "concurrent", 3)
+    side_by_side = minilm.predict_proba(SENTENCES * 4)
+    monkeypatch.setattr(minilm, "concurrent", 1)
+    np.testing.assert_array_equal(side_by_side, minilm.predict_proba(SENTENCES * 4))
+    if one_at_a_time is not None:
+        np.testing.assert_array_equal(side_by_side, one_at_a_time)
+
+
+def test_minilm_threads_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(MINILM_THREADS_ENV, "3")
+    assert minilm_threads() == 3
+    monkeypatch.setenv(MINILM_THREADS_ENV, "two")
+    with pytest.raises(ValueError, match=MINILM_THREADS_ENV):
+        minilm_threads()
 
 
 BLAMING_SENTENCES = [
