@@ -250,15 +250,16 @@ def note_blocks(text: str) -> list[str]:
     start = 0
     for match in _LINE_BREAK.finditer(text):
         end = match.end()
-        before = text[start : match.start()].rstrip()
-        if end >= len(text) or not before:
+        # The match took the whitespace around the break, so the character before it is the
+        # previous line's last one (no slicing: a megabyte note with many breaks stays linear).
+        if end >= len(text) or match.start() <= start:
             continue
         following = text[end]
         if (
             match.group().count("\n") >= 2
             or following.isupper()
             or following.isdigit()
-            or before[-1] in _TERMINAL_MARKS
+            or text[match.start() - 1] in _TERMINAL_MARKS
         ):
             blocks.append(text[start:end])
             start = end
