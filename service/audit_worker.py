@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service import jobs
 from service.db import AuditJob, make_engine, make_sessionmaker, utcnow
+from service.pools import stop_pool
 
 logger = logging.getLogger("st_nlp.service.audits")
 
@@ -107,7 +108,7 @@ class AuditWorker:
         self.stopping.set()
         self.wake.set()
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            stop_pool(self.pool)
 
     def _loop(self) -> None:
         while not self.stopping.is_set():

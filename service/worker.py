@@ -12,6 +12,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from service.pools import stop_pool
+
 _REVIEWER: Any = None
 WORKER_NICENESS = 5
 
@@ -95,4 +97,4 @@ class ModelWorker:
         return self.pool.submit(_example_set, label, subtype, n, source, reviewed_by).result()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        stop_pool(self.pool)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from live_server import LiveServer, service_env
 
 CANARY = "Zebediah Quillfeather"
 NOTE = (
@@ -279,3 +280,28 @@ def test_service_healthz_stays_fast_while_reviews_run(server: Server) -> None:
     # The service's own bound (measured here: p99 5-10 ms, also with two CPU hogs running).
     p99 = latencies[int(0.99 * (len(latencies) - 1))]
     assert p99 < 0.05, f"healthz p99 {p99 * 1000:.1f} ms"
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_service_stopped_with_sigterm_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """SIGTERM (what a process manager sends) stops the server and its worker processes; a
+    model worker left running would hold about 1 GB with no server in front of it."""
+    live = LiveServer(tmp_path, service_env(tmp_path))
+    live.start()
+    assert live.process is not None
+    pgid = live.process.pid  # the server leads its own process group; workers join it
+    live.process.terminate()
+    live.process.wait(timeout=30)
+    deadline = time.time() + 20
+    while _group_alive(pgid) and time.time() < deadline:
+        time.sleep(0.2)
+    leftover = _group_alive(pgid)
+    live.stop()  # kills anything left, so a failure does not leak processes into the suite
+    assert not leftover, "worker processes outlived the server"
