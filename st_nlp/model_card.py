@@ -106,7 +106,7 @@ whether abuse happened, and must not be used to make decisions about families.
   multi-label head; only those tensors are stored (safetensors, float16), and the packaged base
   weights they sit on are verified by SHA-256.
 - Per label: member weight, Platt calibration and decision threshold chosen on the dev split;
-  a blaming-language rule hit lifts the blaming score to the threshold when dev shows it helps
+  a blaming-language rule hit always lifts the blaming score to the threshold
   (rule floor: {float(config.get("rule_floor", 0)):.2f}).
 - Both members read a gender- and name-blind view of each sentence (mother/father, he/she,
   Mr./Ms. and person names are neutralized), so labels follow behavior, not who it is.

@@ -185,11 +185,12 @@ class FactBasedRewriter:
         self, sentences: list[SentenceResult], doc: Doc, context: dict[str, Any] | None
     ) -> None:
         """Fill `suggestions` of each sentence that needs them (in place)."""
+        needing = [sentence for sentence in sentences if needs_suggestion(sentence.labels)]
+        if not needing:  # no sentence to rewrite: the parties and the note text are not needed
+            return
         parties = find_parties(doc, context)
         known = " ".join([doc.text, parties.perpetrator or "", parties.survivor or ""])
-        for sentence in sentences:
-            if not needs_suggestion(sentence.labels):
-                continue
+        for sentence in needing:
             span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if span is None:
                 continue

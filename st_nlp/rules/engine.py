@@ -306,8 +306,8 @@ def _inside_quotes(span: Span) -> bool:
 def _reported_by_someone_else(span: Span) -> bool:
     """True when the span is inside speech attributed to someone other than the writer."""
     sentence = span.sent
-    # The words before the span (not `doc.text[...]`: spaCy rebuilds a doc's text on every
-    # access, which cost about 10 ms per note here).
+    # The words before the span (not `doc.text[...]`: spaCy rebuilds the whole doc's text on
+    # every access, and this runs once per candidate span).
     prefix = span.doc[sentence.start : span.start].text_with_ws.lower()
     if any(cue in prefix for cue in ATTRIBUTION_CUES) or ATTRIBUTION.search(sentence.text):
         return True
