@@ -20,6 +20,7 @@ from typing import Any, Protocol, cast
 
 import numpy as np
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from st_nlp.classifiers.base import SentenceClassifier, get_loader
@@ -38,6 +39,7 @@ from st_nlp.review_cache import (
     RewriterView,
 )
 from st_nlp.rules.engine import BlamingRules, Finding
+from st_nlp.rules.triggers import RuleTriggers
 from st_nlp.segment import check_length, parse_notes, sentence_spans
 from st_nlp.spans.actor import names_its_actor
 from st_nlp.spans.boundaries import complete_phrase
@@ -148,6 +150,7 @@ class Reviewer:
         )
         self.nlp = nlp or load_pipeline(disable=("ner",))
         self.rules = BlamingRules(self.nlp)
+        self.triggers = RuleTriggers(self.nlp, self.rules.rule_file.rules)
         self.rewriter = rewriter
         self.quality_weights = quality_weights or QualityWeights()
         self.model_dir = model_dir
@@ -279,8 +282,14 @@ class Reviewer:
         For callers that need labels, not spans: it skips most of the tagger's work.
         """
         texts = list(sentences)
-        docs = list(self.nlp.pipe(texts))
-        findings = [self.rules.find(doc) for doc in docs]
+        # Parse only the sentences some rule could fire on (`RuleTriggers`, from tokens alone):
+        # the same findings, without tagging and parsing the four in five no rule can match.
+        docs: list[Doc] = list(cast(Tokenizer, self.nlp.tokenizer).pipe(texts))
+        possible = [i for i, doc in enumerate(docs) if self.triggers.possible(doc)]
+        for i, parsed in zip(possible, self.nlp.pipe([docs[i] for i in possible]), strict=True):
+            docs[i] = parsed
+        parsed_at = set(possible)
+        findings = [self.rules.find(doc) if i in parsed_at else [] for i, doc in enumerate(docs)]
         probabilities = self._scores(texts, [bool(found) for found in findings])
         flagged = [
             i
@@ -291,7 +300,9 @@ class Reviewer:
                 or (not findings[i] and row[BLAMING_INDEX] < self.blaming_without_evidence)
             )
         ]
-        tagged = self.tagged_findings([texts[i] for i in flagged], [docs[i] for i in flagged])
+        tagged = self.tagged_findings(
+            [texts[i] for i in flagged], [docs[i] if i in parsed_at else None for i in flagged]
+        )
         for i, extra in zip(flagged, tagged, strict=True):
             findings[i] = merge_findings(findings[i], extra, 0)
         decisions = self.decide(probabilities, [bool(found) for found in findings])
@@ -415,7 +426,7 @@ class Reviewer:
         return docs, [self.rules.find(doc) if doc.text.strip() else [] for doc in docs]
 
     def tagged_findings(
-        self, sentences: Sequence[str], docs: Sequence[Doc] | None = None
+        self, sentences: Sequence[str], docs: Sequence[Doc | None] | None = None
     ) -> list[list[Finding]]:
         """The span tagger's findings per sentence (offsets relative to each sentence).
 
@@ -423,12 +434,16 @@ class Reviewer:
         tagger reads words, and "Mr. Reed assaulted Ms. Alvarez" is what the model asks for.
         Spans ending on a function word are carried to the end of their phrase
         (`spans.boundaries`). Both read the sentence parsed on its own: `docs`, when the
-        caller already holds those parses, else parsed here.
+        caller already holds those parses (None where it does not), else parsed here.
         """
         if self.tagger is None or not sentences:
             return [[] for _ in sentences]
         tagger = self.tagger
-        parsed = dict(zip(sentences, docs, strict=True)) if docs is not None else {}
+        parsed = {
+            text: doc
+            for text, doc in zip(sentences, docs or [None] * len(sentences), strict=True)
+            if doc is not None
+        }
 
         def nlp(text: str) -> Doc:
             return parsed[text] if text in parsed else self.nlp(text)

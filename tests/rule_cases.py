@@ -1,0 +1,73 @@
+"""Regression cases of the blaming-language rules, shared by the rule tests and the trigger
+tests (a sentence a rule flags must never be ruled out before parsing)."""
+
+from __future__ import annotations
+
+# (sentence, the flagged words, subtype): each guideline decision rule has a case here.
+FLAGGED: list[tuple[str, str, str]] = [
+    ("Mother failed to protect the children from FOB.", "failed to protect", "survivor_blame"),
+    ("BM continues to expose the children to DV.", "expose the children to", "survivor_blame"),
+    ("She keeps taking him back.", "keeps taking him back", "survivor_blame"),
+    ("Mother is in denial about the abuse.", "in denial", "pathologizing"),
+    ("BM lacks insight into the impact on the kids.", "lacks insight", "pathologizing"),
+    ("The parents have a volatile relationship.", "volatile relationship", "mutualizing"),
+    ("The couple was referred to couples counseling.", "couples counseling", "mutualizing"),
+    ("LE responded to a domestic dispute at the home.", "domestic dispute", "mutualizing"),
+    ("The argument got physical on Friday.", "argument got physical", "minimizing_excusing"),
+    ("Father has anger issues.", "anger issues", "minimizing_excusing"),
+    ("The children were not affected by the incident.", "not affected", "minimizing_excusing"),
+    ("Mother was assaulted on 3/9.", "was assaulted", "agentless"),
+    ("mom got punched in the kitchen", "got punched", "agentless"),
+    ("The bedroom door was kicked in around 2 a.m.", "was kicked", "agentless"),
+    ("Ms. Ruiz was choked, and a neighbor was called by the kids.", "was choked", "agentless"),
+    ("Both parents will complete anger management.", "anger management", "mutualizing"),
+    ("Dad just snapped after the layoff.", "Dad just snapped", "minimizing_excusing"),
+    ("He hit her out of jealousy.", "out of jealousy", "minimizing_excusing"),
+    ("She keeps going back to him.", "going back to him", "survivor_blame"),
+    ("Mom went back to her boyfriend in May.", "went back to her boyfriend", "survivor_blame"),
+    ("Honestly it feels like a high-conflict couple.", "high-conflict", "mutualizing"),
+    # The agency's own notes and a plan are not sources: still the writer's words (6.14).
+    ("Mother failed to protect them, per prior notes.", "failed to protect", "survivor_blame"),
+    (
+        "Per the safety plan, the couple will get couples counseling.",
+        "couples counseling",
+        "mutualizing",
+    ),
+]
+
+# Sentences no rule may flag: the classic false positives.
+NOT_FLAGGED: list[str] = [
+    # Blaming words in a non-blaming sense.
+    "Mother allowed CW to enter the home.",
+    "The children were exposed to lead paint in the apartment.",
+    "There was a fight at school between two students.",
+    "Counsel made an argument about the custody schedule.",
+    # Reported speech and quotes: facts about the speaker, not the writer's language.
+    "FOB stated that BM provoked him.",
+    "Father said she 'provoked' him.",
+    'Mr. Hale told officers the argument "got physical" because she started it.',
+    # Passives with an agent, or about non-violent events.
+    "Ms. Lee was shoved by her wife, Dana Lee.",
+    "The children were enrolled at Pine Hill Elementary.",
+    "The referral was screened in on 3/3.",
+    # Facts about where the children were.
+    "The children were not present during the incident.",
+    # Attribution anywhere in the sentence, or a source opening it (codebook 6.14), even
+    # when the parser reads "RP states" as a noun compound.
+    "BM was choked and had marks on her neck, per LE.",
+    "RP states the couple downstairs has a volatile relationship.",
+    "Neighbor believes mother was beaten up last week.",
+    # An agent further down the clause; violence verbs in other senses.
+    "Mr. Ortiz was struck with a broom handle by his partner, Luis Vega.",
+    "The appointment with the housing worker got pushed to Friday.",
+    "The family was kicked off the housing waitlist.",
+    # Remedies for the person who used violence are facts (codebook 6.22); ruling couples
+    # counseling out is not recommending it.
+    "Father completed 10 of 26 anger management sessions.",
+    "Couples counseling is contraindicated while the violence continues.",
+    # Everyday senses of "snapped", "went back to", "decided to move", "jealous".
+    "The stroller strap snapped on the bus.",
+    "Ms. Obi went back to her job at the clinic on Monday.",
+    "Ms. Tran decided to move into the shelter with the kids.",
+    "Mr. Haddad's husband is jealous of his coworkers.",
+]
