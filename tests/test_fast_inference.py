@@ -96,6 +96,42 @@ def test_onnx_frozen_base_matches_torch_for_tagger_and_retrieval() -> None:
     np.testing.assert_allclose(embeddings["onnx-int8"], embeddings["torch"], atol=1e-5)
 
 
+def test_frozen_base_keeps_a_sentence_read_by_the_tagger_for_the_retrieval(
+    reviewers: dict[str, Reviewer],
+) -> None:
+    """The tagger and the retrieval ask the shared ONNX base for the same single sentence (a
+    review's new flagged sentence): the second read is answered from the kept states,
+    identical to a fresh run, and a caller changing its tensor cannot change what the next
+    caller gets. Batches are never kept: their padding depends on the batch mates."""
+    from st_nlp.classifiers.onnx_encoder import OnnxEncoder, frozen_encoder
+    from st_nlp.rewrite.retrieval import MiniLMEmbedder
+
+    tokenizer, encoder = frozen_encoder("onnx-int8")
+    assert isinstance(encoder, OnnxEncoder)
+    tagger = reviewers["onnx-int8"].tagger
+    assert tagger is not None and tagger.encoder is encoder
+    runs = encoder.runs
+    tagger.predict([SENTENCES[1]])
+    MiniLMEmbedder(runtime="onnx-int8").embed([SENTENCES[1]])
+    assert encoder.runs == runs + 1
+
+    one = tokenizer([SENTENCES[0]], padding=True, return_tensors="pt")
+    encoder(**one).last_hidden_state.fill_(0.0)  # the caller owns its copy
+    runs = encoder.runs
+    again = encoder(**one).last_hidden_state
+    assert encoder.runs == runs
+    expected = encoder.session.run(
+        ["last_hidden_state"],
+        {"input_ids": one["input_ids"].numpy(), "attention_mask": one["attention_mask"].numpy()},
+    )[0]
+    assert np.array_equal(again.numpy(), expected)
+
+    two = tokenizer(SENTENCES[:2], padding=True, return_tensors="pt")
+    encoder(**two)
+    encoder(**two)
+    assert encoder.runs == runs + 2
+
+
 def test_onnx_runtime_tagger_finds_the_same_spans(reviewers: dict[str, Reviewer]) -> None:
     def spans(reviewer: Reviewer) -> list[list[tuple[int, int, str]]]:
         assert reviewer.tagger is not None

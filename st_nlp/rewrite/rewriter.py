@@ -455,8 +455,11 @@ class FactBasedRewriter:
         blanked too: they are facts every suggestion must keep.
         """
         reviewer = self.reviewer
-        doc = reviewer.nlp(text)
-        if reviewer.rules.find(doc):
+        # Parsed only when some rule could fire on its words (`RuleTriggers`): most drafts say
+        # what the perpetrator did, and no rule matches them.
+        if reviewer.triggers.possible(reviewer.nlp.make_doc(text)) and reviewer.rules.find(
+            reviewer.nlp(text)
+        ):
             return True
         blaming = LABELS.index(Label.BLAMING_LANGUAGE)
         scored = text
