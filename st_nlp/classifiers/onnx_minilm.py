@@ -105,6 +105,9 @@ def cpu_session(path: Path, threads: int | None = None) -> Any:
     options.intra_op_num_threads = max(1, torch.get_num_threads() if threads is None else threads)
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Idle pool threads sleep instead of spinning: on a small machine a spinning thread takes
+    # the core the web server or another worker needs between runs.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
