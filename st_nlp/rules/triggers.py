@@ -153,22 +153,43 @@ class RuleTriggers:
                 if not needs and near is None:
                     self._always = True
                 self._patterns.append((needs, near))
+        # Patterns by a word (or lemma) their first requirement needs, so a sentence is checked
+        # only against patterns it holds one such word of (most sentences: none).
+        self._by_word: dict[str, list[int]] = {}
+        self._by_lemma: dict[str, list[int]] = {}
+        self._by_near: dict[str, list[int]] = {}
+        for index, (needs, near) in enumerate(self._patterns):
+            if needs:
+                first = needs[0]
+                table, values = (
+                    (self._by_word, first.lower)
+                    if first.lower is not None
+                    else (self._by_lemma, first.lemma or frozenset())
+                )
+            else:
+                table, values = self._by_near, near or frozenset()
+            for value in values:
+                table.setdefault(value, []).append(index)
 
     def possible(self, doc: Doc) -> bool:
         """Could any rule fire on `doc`? Reads only its tokens' text."""
         if self._always or self._lemmas is None:
             return True
-        words = {t.lower_ for t in doc}
+        texts = {token.text for token in doc}  # one pass: spaCy builds a Token per step
+        words = {text.lower() for text in texts}
         lemmas: set[str] = set(self._lemmas.anywhere)
-        for token in doc:
-            lemmas |= self._lemmas.of(token.text)
+        for text in texts:
+            lemmas |= self._lemmas.of(text)
         folded = {lemma.lower() for lemma in lemmas} | words
         if not folded.isdisjoint(self._passive_verbs):
             return True
+        candidates = {i for word in words for i in self._by_word.get(word, ())}
+        candidates.update(i for lemma in lemmas for i in self._by_lemma.get(lemma, ()))
+        candidates.update(i for word in folded for i in self._by_near.get(word, ()))
         return any(
             all(need.met(words, lemmas) for need in needs)
             and (near is None or not folded.isdisjoint(near))
-            for needs, near in self._patterns
+            for needs, near in (self._patterns[i] for i in candidates)
         )
 
     def select(self, docs: Sequence[Doc]) -> list[bool]:
