@@ -195,6 +195,23 @@ def test_classify_skips_only_tagging_that_cannot_change_a_label(reviewer: Review
     ]
 
 
+def test_sentences_ruled_out_before_parsing_lose_no_rule_finding(reviewer: Reviewer) -> None:
+    """`assess_sentences` parses only what the rule triggers keep; its rule findings are
+    those of the rules on every sentence fully parsed."""
+    from st_nlp.training import load_split
+
+    texts = load_split("dev").texts
+    _, _, findings = reviewer.assess_sentences(texts)
+    rule_ids = {rule.id for rule in reviewer.rules.rule_file.rules}
+    found = [[(f.rule_id, f.start, f.end) for f in fs if f.rule_id in rule_ids] for fs in findings]
+    expected = [
+        [(f.rule_id, f.start, f.end) for f in reviewer.rules.find(doc)]
+        for doc in reviewer.nlp.pipe(texts)
+    ]
+    assert found == expected
+    assert sum(map(bool, expected)) > 40
+
+
 def test_evidence_gate_is_chosen_on_scores_and_never_below_the_threshold() -> None:
     threshold = 0.3
     # Blaming sentences without evidence score high; the non-blaming ones score in between.
