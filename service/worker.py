@@ -38,6 +38,7 @@ def _load(model: str | None) -> None:
     # The models are loaded for good: keep the garbage collector from walking their hundreds
     # of thousands of objects in every full collection, a pause of about 0.2 s that a
     # caseworker's request would otherwise pay now and then.
+    gc.collect()  # what warm-up left behind is freed, not frozen
     gc.freeze()
 
 

