@@ -169,7 +169,7 @@ class BlamingRules:
         return rule.allow_reported or not _reported_by_someone_else(span)
 
 
-def _literal_values(token: dict[str, Any], attribute: str) -> frozenset[str] | None:
+def literal_values(token: dict[str, Any], attribute: str) -> frozenset[str] | None:
     """The values a pattern token's `attribute` must take, if it is a plain string or IN list."""
     value = token.get(attribute)
     if isinstance(value, str):
@@ -200,7 +200,7 @@ def pattern_anchors(
             if token.get("OP", "1") not in {"1", "+"}:
                 continue
             for attribute in ("LOWER", "LEMMA"):
-                values = _literal_values(token, attribute)
+                values = literal_values(token, attribute)
                 if values:
                     table = counts.get(attribute, {})
                     seen = sum(

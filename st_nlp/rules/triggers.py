@@ -33,6 +33,7 @@ from spacy.language import Language
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc
 
+from st_nlp.rules.engine import literal_values
 from st_nlp.rules.spec import RuleSpec
 
 # Components known not to set lemmas, besides the lemmatizer and the attribute ruler read here.
@@ -57,22 +58,13 @@ class _Requirement:
         return self.lemma is None or not lemmas.isdisjoint(self.lemma)
 
 
-def _literal(token: dict[str, Any], attribute: str) -> frozenset[str] | None:
-    value = token.get(attribute)
-    if isinstance(value, str):
-        return frozenset({value})
-    if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
-        return frozenset(str(v) for v in value["IN"])
-    return None
-
-
 def _requirements(pattern: list[dict[str, Any]]) -> tuple[_Requirement, ...]:
     found = []
     for token in pattern:
         if token.get("OP", "1") not in {"1", "+"}:
             continue
-        lower = _literal(token, "LOWER")
-        lemma = _literal(token, "LEMMA")
+        lower = literal_values(token, "LOWER")
+        lemma = literal_values(token, "LEMMA")
         if lower is not None or lemma is not None:
             found.append(
                 _Requirement(
@@ -115,7 +107,7 @@ class PossibleLemmas:
                     words = {
                         value.lower()
                         for attribute in ("LOWER", "ORTH", "TEXT")
-                        for value in _literal(token, attribute) or ()
+                        for value in literal_values(token, attribute) or ()
                     }
                     for word in words:
                         fixed.setdefault(word, set()).add(lemma)
