@@ -9,8 +9,8 @@ the rule's own:
 
 - a word's possible lemmas are all those spaCy's rule lemmatizer could give it under *any*
   part of speech (every exception and every suffix rule of its tables, unfiltered by the word
-  index), the attribute ruler's fixed lemmas (for any word where the ruler's pattern has no
-  literal word), and the word itself as written and lowercased;
+  index), the lemmas the attribute ruler sets on that word (and, for every word, those it sets
+  on a token without a literal word), and the word itself as written and lowercased;
 - a pattern is possible when each of its required tokens (no `OP`, or `+`) with literal
   `LOWER`/`LEMMA` values has one of them among the words / possible lemmas; a rule with
   `require_near` also needs one of those; `exclude_near` is ignored (it only removes hits);
@@ -167,6 +167,7 @@ class RuleTriggers:
             *(near for _, near in self._patterns if near is not None)
         )
         self._memo: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._anywhere = self._relevant(self._lemmas.anywhere if self._lemmas else ())
         # Patterns by a word (or lemma) their first requirement needs, so a sentence is checked
         # only against patterns it holds one such word of (most sentences: none).
         self._by_word: dict[str, list[int]] = {}
@@ -197,8 +198,7 @@ class RuleTriggers:
         if self._always or self._lemmas is None:
             return True
         possible_lemmas = self._lemmas
-        anywhere_lemmas, anywhere_folded = self._relevant(possible_lemmas.anywhere)
-        lemmas, folded = set(anywhere_lemmas), set(anywhere_folded)
+        lemmas, folded = set(self._anywhere[0]), set(self._anywhere[1])
         words: set[str] = set()
         memo = self._memo
         for token in doc:
