@@ -16,10 +16,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
-from threading import Lock
 from types import SimpleNamespace
 from typing import Any
 
@@ -30,6 +28,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from st_nlp.classifiers.minilm import base_model_path, frozen_base
 from st_nlp.classifiers.onnx_minilm import cache_dir, cpu_session, export_graph, minilm_threads
+from st_nlp.review_cache import LruMemo
 
 EXPORT_VERSION = "1"
 # Single-sentence inputs whose states are kept (`OnnxEncoder`): a few notes' worth of edits.
@@ -94,9 +93,10 @@ class OnnxEncoder:
         self.session = cpu_session(path, threads)
         # What readers ask of a transformers config: the width of the states.
         self.config = SimpleNamespace(hidden_size=int(self.session.get_outputs()[0].shape[-1]))
-        self.recent = recent
-        self._recent: OrderedDict[bytes, np.ndarray] = OrderedDict()
-        self._lock = Lock()
+        # No memo with `recent=0`; LruMemo keys are SHA-256 digests, so no token ids are held.
+        self._recent: LruMemo[np.ndarray] | None = (
+            LruMemo("frozen-base-states", recent) if recent else None
+        )
         self.runs = 0  # graph runs, kept states not counted
 
     def eval(self) -> OnnxEncoder:
@@ -109,37 +109,20 @@ class OnnxEncoder:
         sentences) are accepted and ignored, as the base's defaults are the same."""
         ids = input_ids.numpy().astype(np.int64)
         mask = attention_mask.numpy().astype(np.int64)
-        key = (
-            hashlib.sha256(ids.tobytes() + mask.tobytes()).digest()
-            if len(ids) == 1 and self.recent
-            else None
-        )
-        states = self._recall(key)
-        if states is None:
-            states = self.session.run(
+
+        def run(_: str) -> np.ndarray:
+            self.runs += 1
+            states: np.ndarray = self.session.run(
                 ["last_hidden_state"], {"input_ids": ids, "attention_mask": mask}
             )[0]
-            self.runs += 1
-            self._remember(key, states)
-        # A copy: callers own their tensor, the kept states stay as computed.
-        return SimpleNamespace(last_hidden_state=torch.from_numpy(states.copy()))
-
-    def _recall(self, key: bytes | None) -> np.ndarray | None:
-        if key is None:
-            return None
-        with self._lock:
-            states = self._recent.get(key)
-            if states is not None:
-                self._recent.move_to_end(key)
             return states
 
-    def _remember(self, key: bytes | None, states: np.ndarray) -> None:
-        if key is None:
-            return
-        with self._lock:
-            self._recent[key] = states
-            while len(self._recent) > self.recent:
-                self._recent.popitem(last=False)
+        if len(ids) == 1 and self._recent is not None:
+            states = self._recent.get(f"{ids.tobytes().hex()}|{mask.tobytes().hex()}", run)
+        else:
+            states = run("")
+        # A copy: callers own their tensor, the kept states stay as computed.
+        return SimpleNamespace(last_hidden_state=torch.from_numpy(states.copy()))
 
 
 @lru_cache(maxsize=1)
