@@ -179,6 +179,11 @@ def literal_values(token: dict[str, Any], attribute: str) -> frozenset[str] | No
     return None
 
 
+def required_tokens(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tokens every match of `pattern` has: those without `OP`, or with `OP: "+"`."""
+    return [token for token in pattern if token.get("OP", "1") in {"1", "+"}]
+
+
 def pattern_anchors(
     patterns: list[list[dict[str, Any]]],
     counts: dict[str, dict[str, int]] | None = None,
@@ -196,9 +201,7 @@ def pattern_anchors(
     lemma: set[str] = set()
     for pattern in patterns:
         choices: list[tuple[int, int, str, list[str]]] = []
-        for token in pattern:
-            if token.get("OP", "1") not in {"1", "+"}:
-                continue
+        for token in required_tokens(pattern):
             for attribute in ("LOWER", "LEMMA"):
                 values = literal_values(token, attribute)
                 if values:

@@ -33,7 +33,7 @@ from spacy.language import Language
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc
 
-from st_nlp.rules.engine import literal_values
+from st_nlp.rules.engine import literal_values, required_tokens
 from st_nlp.rules.spec import RuleSpec
 
 # Components known not to set lemmas, besides the lemmatizer and the attribute ruler read here.
@@ -60,9 +60,7 @@ class _Requirement:
 
 def _requirements(pattern: list[dict[str, Any]]) -> tuple[_Requirement, ...]:
     found = []
-    for token in pattern:
-        if token.get("OP", "1") not in {"1", "+"}:
-            continue
+    for token in required_tokens(pattern):
         lower = literal_values(token, "LOWER")
         lemma = literal_values(token, "LEMMA")
         if lower is not None or lemma is not None:
