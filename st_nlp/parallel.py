@@ -1,11 +1,11 @@
 """Reviewer work in several worker processes, one `Reviewer` each.
 
-spaCy parsing, the rules and the rewriter are single-threaded Python, and the int8 MiniLM runs
-one sentence per call, so one process uses about one core no matter how many threads the model
-gets (BENCHMARKS.md: a second core adds about a quarter to `classify` within one process). On
-an N-core machine N processes work on N batches at once, with one model thread each. Results
-come back in input order, so an audit's journal, resume and outputs, and `classify`'s lines,
-are exactly those of a single process.
+spaCy parsing, the rules and the rewriter are single-threaded Python; only the int8 MiniLM's
+single-sentence runs go side by side, so a second core adds about half to `classify` within one
+process and about a quarter to `review` (BENCHMARKS.md). On an N-core machine N processes work
+on N batches at once, with one model thread each. Results come back in input order, so an
+audit's journal, resume and outputs, and `classify`'s lines, are exactly those of a single
+process.
 """
 
 from __future__ import annotations

@@ -156,9 +156,9 @@ def render(result: dict[str, Any]) -> str:
         "`classify` is the whole `Reviewer.classify` (spaCy parse, rules, TF-IDF, MiniLM,"
         " ensemble); the raw reference is only the MiniLM forward pass (tokenize, batches of 32"
         " in input order, mean pooling). spaCy and the rules are single-threaded Python (only"
-        " the int8 MiniLM's single-sentence runs go side by side), so a second core adds little"
-        " to one process; on 2 cores `st-nlp classify --workers 2` runs two processes. Loading"
-        " the models is not timed in either.",
+        " the int8 MiniLM's single-sentence runs go side by side), so a second core helps one"
+        " process only through those runs; on 2 cores `st-nlp classify --workers 2` runs two"
+        " processes. Loading the models is not timed in either.",
         "",
         "## Audit (`st-nlp audit`, separate process tree)",
         "",
