@@ -90,54 +90,46 @@ def test_a_pipeline_with_an_unknown_component_parses_everything(rules) -> None: 
     assert triggers.possible(extended.make_doc("The children attend Lincoln Elementary."))
 
 
-SYNTHETIC_RULES = """
-version: 1
-rules:
-  - id: XX-OPTIONAL
-    subtype: minimizing_excusing
-    severity: low
-    message: m
-    rationale: r
-    principle: p
-    patterns:
-      - [{LEMMA: shove}, {LOWER: "a", OP: "?"}, {LOWER: {IN: [little, bit]}}]
-  - id: XX-MIXED
-    subtype: minimizing_excusing
-    severity: low
-    message: m
-    rationale: r
-    principle: p
-    patterns:
-      - [{LOWER: only, OP: "*"}, {LEMMA: tap, LOWER: {IN: [tapped, taps]}}]
-  - id: XX-NEGATED
-    subtype: survivor_blame
-    severity: low
-    message: m
-    rationale: r
-    principle: p
-    patterns:
-      - [{LOWER: {NOT_IN: ["no"]}}, {LEMMA: {IN: [child, kid]}}, {LOWER: saw, OP: "!"}]
-  - id: XX-NEAR
-    subtype: mutualizing
-    severity: low
-    message: m
-    rationale: r
-    principle: p
-    require_near: [both]
-    patterns:
-      - [{LOWER: {REGEX: "^argu"}}]
-  - id: XX-PASSIVE
-    subtype: agentless
-    severity: low
-    message: m
-    rationale: r
-    principle: p
-    kind: agentless_passive
-    verbs: [Shove]
-"""
+def _synthetic(rule_id: str, subtype: str, **fields: object) -> dict[str, object]:
+    """A rule as the YAML file holds it, with placeholder texts."""
+    texts = {"severity": "low", "message": "m", "rationale": "r", "principle": "p"}
+    return {"id": rule_id, "subtype": subtype, **texts, **fields}
 
 
-def test_triggers_agree_with_the_matcher_on_optional_and_mixed_tokens(nlp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+SYNTHETIC_RULES = [
+    _synthetic(
+        "XX-OPTIONAL",
+        "minimizing_excusing",
+        patterns=[
+            [{"LEMMA": "shove"}, {"LOWER": "a", "OP": "?"}, {"LOWER": {"IN": ["little", "bit"]}}]
+        ],
+    ),
+    _synthetic(
+        "XX-MIXED",
+        "minimizing_excusing",
+        patterns=[
+            [{"LOWER": "only", "OP": "*"}, {"LEMMA": "tap", "LOWER": {"IN": ["tapped", "taps"]}}]
+        ],
+    ),
+    _synthetic(
+        "XX-NEGATED",
+        "survivor_blame",
+        patterns=[
+            [
+                {"LOWER": {"NOT_IN": ["no"]}},
+                {"LEMMA": {"IN": ["child", "kid"]}},
+                {"LOWER": "saw", "OP": "!"},
+            ]
+        ],
+    ),
+    _synthetic(
+        "XX-NEAR", "mutualizing", require_near=["both"], patterns=[[{"LOWER": {"REGEX": "^argu"}}]]
+    ),
+    _synthetic("XX-PASSIVE", "agentless", kind="agentless_passive", verbs=["Shove"]),
+]
+
+
+def test_triggers_agree_with_the_matcher_on_optional_and_mixed_tokens(nlp) -> None:  # type: ignore[no-untyped-def]
     """Optional and negated tokens, a token constrained by both
     `LOWER` and `LEMMA`, a pattern with no literal word but a `require_near` list, and a
     passive verb in capitals: on random sentences made of those words, every rule fires, and
@@ -145,11 +137,9 @@ def test_triggers_agree_with_the_matcher_on_optional_and_mixed_tokens(nlp, tmp_p
     import random
     from collections import Counter
 
-    from st_nlp.rules.engine import RuleFile, load_rule_file
+    from st_nlp.rules.engine import RuleFile
 
-    path = tmp_path / "rules.yaml"
-    path.write_text(SYNTHETIC_RULES, encoding="utf-8")
-    rule_file = load_rule_file(path)
+    rule_file = RuleFile.model_validate({"version": 1, "rules": SYNTHETIC_RULES})
     vocabulary = (
         "He shoved shoves a little bit only tapped taps the child kids saw no both Both parents"
         " argued was got shoved by Ms. Diaz and ."
