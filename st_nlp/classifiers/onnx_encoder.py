@@ -26,8 +26,9 @@ import torch
 from torch import nn
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
+from st_nlp.classifiers.export_cache import cached_graph
 from st_nlp.classifiers.minilm import base_model_path, frozen_base
-from st_nlp.classifiers.onnx_minilm import cache_dir, cpu_session, export_graph, minilm_threads
+from st_nlp.classifiers.onnx_minilm import cpu_session, export_graph, minilm_threads
 from st_nlp.review_cache import LruMemo
 
 EXPORT_VERSION = "1"
@@ -140,9 +141,15 @@ def frozen_encoder(runtime: str = "torch") -> tuple[PreTrainedTokenizerBase, Any
     docstring). One shared copy per process and runtime."""
     if runtime == "torch":
         return frozen_base()
-    path = cache_dir() / "onnx" / f"minilm-base-{_fingerprint()}.onnx"
-    if not path.exists():
-        _export(path)
+    exported = False
+
+    def export(target: Path) -> None:
+        nonlocal exported
+        _export(target)
+        exported = True
+
+    path = cached_graph("minilm-base", _fingerprint(), export)
+    if exported:
         frozen_base.cache_clear()  # the torch copy was only needed to export
     # One sentence at a time while a caseworker waits: a single fp32 run does gain from a
     # second thread (2 cores: 4.0 -> 2.6 ms a sentence), so it may use the threads the int8

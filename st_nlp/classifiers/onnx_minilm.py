@@ -4,8 +4,9 @@ Why: on CPUs, ONNX Runtime's fused kernels and int8 matrix products run the same
 several times faster than eager PyTorch, and an int8 model takes a quarter of the memory.
 The ONNX file is derived from the installed base weights plus the model folder's fine-tuned
 head; it is built on first load (a few seconds), never committed, and kept in a cache folder
-keyed by everything it depends on (head and base checksums, exporter and runtime versions).
-The cache holds model weights only, never text.
+keyed by everything it depends on (head and base checksums, exporter and runtime versions) and
+pruned to the most recently used versions (`export_cache`). The cache holds model weights only,
+never text.
 
 The exported graph computes the attention mask itself (no data-dependent branches from the
 transformers implementation get traced), so padded batches give the same logits as single
@@ -27,6 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from st_nlp.classifiers.export_cache import cached_graph
 from st_nlp.classifiers.minilm import MiniLMClassifier, _batches_by_length
 from st_nlp.taxonomy import LABELS, Label
 
@@ -34,15 +36,6 @@ Runtime = Literal["torch", "onnx-fp32", "onnx-int8"]
 MINILM_THREADS_ENV = "ST_NLP_MINILM_THREADS"
 RUNTIMES: tuple[str, ...] = ("torch", "onnx-fp32", "onnx-int8")
 EXPORT_VERSION = "1"
-CACHE_ENV = "ST_NLP_CACHE_DIR"
-
-
-def cache_dir() -> Path:
-    """`$ST_NLP_CACHE_DIR`, else `$XDG_CACHE_HOME/st-nlp`, else `~/.cache/st-nlp`."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "st-nlp"
 
 
 class _Exportable(nn.Module):
@@ -194,9 +187,11 @@ def to_onnx(minilm: MiniLMClassifier, model_key: str, runtime: str) -> OnnxMiniL
             f"runtime {runtime!r} is invalid; must be one of ['onnx-fp32', 'onnx-int8']"
         )
     quantize = runtime == "onnx-int8"
-    path = cache_dir() / "onnx" / f"minilm-{_fingerprint(model_key, quantize)}.onnx"
-    if not path.exists():
-        _export(minilm, path, quantize)
+    path = cached_graph(
+        "minilm",
+        _fingerprint(model_key, quantize),
+        lambda target: _export(minilm, target, quantize),
+    )
     # int8: one sentence per run. Dynamic quantization scales activations per tensor, so in a
     # padded batch a sentence's scores would depend on its batch-mates; alone they do not.
     return OnnxMiniLMClassifier(minilm.tokenizer, path, runtime, batch_size=1 if quantize else 16)
