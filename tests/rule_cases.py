@@ -25,7 +25,7 @@ FLAGGED: list[tuple[str, str, str]] = [
     ("He hit her out of jealousy.", "out of jealousy", "minimizing_excusing"),
     ("She keeps going back to him.", "going back to him", "survivor_blame"),
     ("Mom went back to her boyfriend in May.", "went back to her boyfriend", "survivor_blame"),
-    ("Honestly it feels like a high-conflict couple.", "high-conflict", "mutualizing"),
+    ("Honestly it feels like a high-conflict couple.", "high-conflict couple", "mutualizing"),
     # The agency's own notes and a plan are not sources: still the writer's words (6.14).
     ("Mother failed to protect them, per prior notes.", "failed to protect", "survivor_blame"),
     (

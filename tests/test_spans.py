@@ -10,7 +10,7 @@ from transformers import AutoTokenizer
 from st_nlp.classifiers.minilm import base_model_path
 from st_nlp.reviewer import merge_findings, tagged_finding
 from st_nlp.spans.actor import names_its_actor
-from st_nlp.spans.boundaries import complete_phrase
+from st_nlp.spans.boundaries import complete_phrase, rule_span_phrase
 from st_nlp.spans.tagger import IGNORE, TAGS, TaggedSpan, decode, token_tags
 
 SENTENCE = "The parents have a volatile relationship and BM failed to protect."
@@ -193,6 +193,32 @@ def test_tagged_span_ending_on_a_function_word_is_carried_to_its_phrase(
     bounds = complete_phrase(nlp(sentence), start, start + len(tagged))
     assert bounds is not None
     assert sentence[bounds[0] : bounds[1]] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged", "expected"),
+    [
+        ("The parents have a high-conflict marriage.", "high-conflict", "high-conflict marriage"),
+        ("Father is under marital stress.", "marital", "marital stress"),
+        # No noun after it, or the noun too far away: the span stays as it is.
+        ("Their relationship is high-conflict.", "high-conflict", "high-conflict"),
+        ("Mother is under a lot of marital and financial stress.", "marital", "marital"),
+    ],
+)
+def test_span_ending_on_a_noun_modifier_takes_its_noun(
+    nlp: Language, sentence: str, tagged: str, expected: str
+) -> None:
+    start = sentence.index(tagged)
+    bounds = complete_phrase(nlp(sentence), start, start + len(tagged))
+    assert bounds is not None
+    assert sentence[bounds[0] : bounds[1]] == expected
+
+
+def test_rule_span_takes_its_noun_but_never_the_next_findings_words(nlp: Language) -> None:
+    doc = nlp("The parents have a high-conflict marriage.")
+    matched = doc[4:7]  # "high-conflict"
+    assert rule_span_phrase(matched, None).text == "high-conflict marriage"
+    assert rule_span_phrase(matched, doc[7:8]).text == "high-conflict"
 
 
 def test_tagged_span_of_punctuation_only_is_dropped(nlp: Language) -> None:

@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from st_nlp.rules.spec import RULES_RESOURCE, RuleFile, RuleSpec, load_rule_file, word_counts
+from st_nlp.spans.boundaries import rule_span_phrase
 from st_nlp.taxonomy import Label
 
 __all__ = ["RULES_RESOURCE", "BlamingRules", "Finding", "RuleFile", "RuleSpec", "load_rule_file"]
@@ -138,10 +139,11 @@ class BlamingRules:
             candidates.extend((span, rule) for span in _agentless_passives(doc, verbs))
         kept = [(span, rule) for span, rule in candidates if self._context_allows(span, rule)]
         by_span = {(span.start, span.end): rule for span, rule in kept}
-        spans = filter_spans([span for span, _ in kept])
+        spans = sorted(filter_spans([span for span, _ in kept]), key=lambda s: s.start)
         findings = []
-        for span in sorted(spans, key=lambda s: s.start):
-            rule = by_span[(span.start, span.end)]
+        for k, matched in enumerate(spans):
+            rule = by_span[(matched.start, matched.end)]
+            span = rule_span_phrase(matched, spans[k + 1] if k + 1 < len(spans) else None)
             findings.append(
                 Finding(
                     rule_id=rule.id,
