@@ -138,6 +138,17 @@ class MemoizedPipeline:
         """`tagged(self.wrapped, text)`, memoized."""
         return self.tagged_memo.get(text, lambda t: tagged(self.wrapped, t))
 
+    def prefetch(self, texts: Sequence[str], parse: bool) -> None:
+        """Parse (`parse`), else tag, the texts not kept yet in one `pipe` batch, so that later
+        calls of `nlp(text)` or `tagged(text)` find them: the same docs, made faster together."""
+        if parse:
+            self.memo.get_many(texts, lambda missing: list(self.wrapped.pipe(missing)))
+            return
+        disabled = [name for name in PARSE_ONLY if name in self.wrapped.pipe_names]
+        self.tagged_memo.get_many(
+            texts, lambda missing: list(self.wrapped.pipe(missing, disable=disabled))
+        )
+
     def made(self, doc: Doc) -> bool:
         """True when `doc` is the very doc this pipeline returns for its text."""
         return self.memo.peek(doc.text) is doc

@@ -193,3 +193,40 @@ def test_tagged_docs_give_the_rewriters_facts_without_a_parse() -> None:
         assert not doc.has_annotation("DEP")
         assert extract_facts(doc) == extract_facts(nlp(text))
         assert memoized.tagged(text) is memoized.tagged(text)
+
+
+def test_a_notes_drafts_are_checked_in_one_batch(
+    plain: Reviewer, fast: Reviewer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold note's suggestions: the drafts of all its flagged sentences are scored in one
+    classifier call before they are checked one by one, with the plain path's result."""
+    assert fast.rewriter is not None
+    rewriter = fast.rewriter
+    note = next(
+        n
+        for n in sorted(_corpus_notes(80)[12:], key=len)  # notes no other test reviews
+        if sum(bool(s["suggestions"]) for s in plain.review(n).to_dict()["sentences"]) >= 3
+    )
+    calls: list[tuple[bool, int]] = []
+    checking = [False]
+    score, check = fast.classifier.predict_proba, rewriter._checked
+
+    def recorded_score(texts: list[str]) -> np.ndarray:
+        calls.append((checking[0], len(texts)))
+        return score(texts)
+
+    def recorded_check(*args: object, **kwargs: object) -> list[dict[str, object]]:
+        checking[0] = True
+        try:
+            return check(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            checking[0] = False
+
+    monkeypatch.setattr(fast.classifier, "predict_proba", recorded_score)
+    monkeypatch.setattr(rewriter, "_checked", recorded_check)
+    assert fast.review(note).to_dict() == plain.review(note).to_dict()
+    sentences, drafts = calls[0][1], calls[1][1]
+    assert not calls[0][0] and not calls[1][0]  # the note's sentences, then its drafts
+    assert sentences >= 3 and drafts >= 3
+    # Inside the checks only the drafts tried after a first draft failed are left to score.
+    assert sum(n for inside, n in calls if inside) < drafts

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc, Span, Token
 
 from st_nlp.corpus.rewrite_records import RewritePair, bracket_problem
-from st_nlp.review_cache import PARSE_ONLY, tagged
+from st_nlp.review_cache import PARSE_ONLY, CachedClassifier, MemoizedPipeline, tagged
 from st_nlp.rewrite.facts import (
     TIME_EXPRESSION,
     Facts,
@@ -190,6 +190,7 @@ class FactBasedRewriter:
             return
         parties = find_parties(doc, context)
         known = " ".join([doc.text, parties.perpetrator or "", parties.survivor or ""])
+        plans: list[tuple[SentenceResult, Span, list[Neighbor], list[Draft], Facts]] = []
         for sentence in needing:
             span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if span is None:
@@ -198,6 +199,11 @@ class FactBasedRewriter:
             drafts = self._llm_drafts(sentence, doc, parties, neighbors)
             drafts += self._drafts(sentence, span, parties, neighbors)
             facts = extract_facts(span.as_doc(), relative_times=True)
+            plans.append((sentence, span, neighbors, drafts, facts))
+        self._prefetch_checks(
+            [(draft, facts) for _, _, _, drafts, facts in plans for draft in _first_tried(drafts)]
+        )
+        for sentence, span, neighbors, drafts, facts in plans:
             aliases = (parties.perpetrator or "", parties.survivor or "")
             accepted = self._checked(drafts, sentence, facts, known, neighbors, aliases=aliases)
             if not accepted and Label.BLAMING_LANGUAGE not in sentence.labels:
@@ -370,13 +376,9 @@ class FactBasedRewriter:
         for draft in drafts:
             if draft.fallback and accepted:
                 continue  # a fallback says less than the suggestion already accepted
-            text = tidy(draft.text)
-            if not text or bracket_problem(text):
+            text = _candidate_text(draft, facts)
+            if text is None:
                 continue
-            lost = missing_facts(facts, text)
-            if lost:
-                listed = "; ".join(_render(fact, facts) for fact in lost)
-                text = text.rstrip(".") + f" [also from the original: {listed}]."
             if signature(text, aliases) in seen:
                 continue  # the same suggestion but for punctuation or a party's mention
             if any(_contains(text, fact) for fact in leaks):
@@ -402,6 +404,30 @@ class FactBasedRewriter:
             if len(accepted) == MAX_SUGGESTIONS:
                 break
         return accepted
+
+    def _prefetch_checks(self, drafts: list[tuple[Draft, Facts]]) -> None:
+        """Do the costly part of `_checked` for several drafts at once, where the reviewer's
+        caches keep the results: the classifier scores every draft in one call (its int8 runs
+        go side by side on the cores, each sentence alone, so the scores are the same), and
+        spaCy tags them (and parses those a rule could match) in one batch. A cold note's
+        flagged sentences used to have their drafts checked one by one, each waiting for the
+        last. Without the caches (`cache_size=0`) nothing is kept, so nothing is done here."""
+        view = self.reviewer
+        if not isinstance(view.nlp, MemoizedPipeline) or not isinstance(
+            view.classifier, CachedClassifier
+        ):
+            return
+        texts = [
+            _candidate_text(draft, facts) for draft, facts in drafts if draft.strategy != "llm"
+        ]
+        unique = list(dict.fromkeys(text for text in texts if text is not None))
+        if not unique:
+            return
+        view.classifier.predict_proba(unique)
+        view.nlp.prefetch([_PLACEHOLDER.sub(" ", text) for text in unique], parse=False)
+        view.nlp.prefetch(
+            [t for t in unique if view.triggers.possible(view.nlp.make_doc(t))], parse=True
+        )
 
     def _invented(self, text: str, known: str) -> list[str]:
         """Names, numbers and quotes of `text`, outside its [prompts], that `known` lacks."""
@@ -473,6 +499,25 @@ class FactBasedRewriter:
         # Between the two, the reviewer itself flags a sentence only where the span tagger
         # finds blaming words in it; a suggestion is held to the same decision.
         return bool(reviewer.tagged_findings([scored])[0])
+
+
+def _candidate_text(draft: Draft, facts: Facts) -> str | None:
+    """The suggestion `_checked` would check for `draft`: tidied, with the facts it lost listed
+    in a final prompt; None when the draft is empty or its brackets are broken."""
+    text = tidy(draft.text)
+    if not text or bracket_problem(text):
+        return None
+    lost = missing_facts(facts, text)
+    if lost:
+        listed = "; ".join(_render(fact, facts) for fact in lost)
+        text = text.rstrip(".") + f" [also from the original: {listed}]."
+    return text
+
+
+def _first_tried(drafts: list[Draft]) -> list[Draft]:
+    """The drafts `_checked` is likely to check: all but the fallbacks, which it tries only
+    when nothing else passed (the first draft when every one is a fallback)."""
+    return [draft for draft in drafts if not draft.fallback] or drafts[:1]
 
 
 def _splice(span: Span, replacements: list[tuple[int, int, Draft]]) -> Draft:
