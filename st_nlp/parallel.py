@@ -2,7 +2,7 @@
 
 spaCy parsing, the rules and the rewriter are single-threaded Python; only the int8 MiniLM's
 single-sentence runs go side by side, so a second core adds about half to `classify` within one
-process and about a quarter to `review` (BENCHMARKS.md). On an N-core machine N processes work
+process and a quarter to a third to `review` (BENCHMARKS.md). On an N-core machine N processes work
 on N batches at once, with one model thread each. Results come back in input order, so an
 audit's journal, resume and outputs, and `classify`'s lines, are exactly those of a single
 process.
