@@ -424,9 +424,13 @@ class FactBasedRewriter:
         if not unique:
             return
         view.classifier.predict_proba(unique)
-        view.nlp.prefetch([_PLACEHOLDER.sub(" ", text) for text in unique], parse=False)
+        own_words = {text: _PLACEHOLDER.sub(" ", text) for text in unique}
+        # Drafts seen before (an unchanged sentence of an edited note) were done then.
+        fresh = [text for text in unique if view.nlp.tagged_memo.peek(own_words[text]) is None]
+        view.nlp.prefetch([own_words[text] for text in fresh], parse=False)
         view.nlp.prefetch(
-            [t for t in unique if view.triggers.possible(view.nlp.make_doc(t))], parse=True
+            [text for text in fresh if view.triggers.possible(view.nlp.make_doc(text))],
+            parse=True,
         )
 
     def _invented(self, text: str, known: str) -> list[str]:
