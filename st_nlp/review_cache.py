@@ -144,7 +144,7 @@ class MemoizedPipeline:
         if parse:
             self.memo.get_many(texts, lambda missing: list(self.wrapped.pipe(missing)))
             return
-        disabled = [name for name in PARSE_ONLY if name in self.wrapped.pipe_names]
+        disabled = parse_components(self.wrapped)
         self.tagged_memo.get_many(
             texts, lambda missing: list(self.wrapped.pipe(missing, disable=disabled))
         )
@@ -160,6 +160,11 @@ class MemoizedPipeline:
 PARSE_ONLY = ("parser",)
 
 
+def parse_components(nlp: Language | MemoizedPipeline) -> list[str]:
+    """The components of `nlp` that tagging leaves out (those of `PARSE_ONLY` it has)."""
+    return [name for name in PARSE_ONLY if name in nlp.pipe_names]
+
+
 def tagged(nlp: Language | MemoizedPipeline, text: str) -> Doc:
     """`text` tagged but not parsed, for the rewriter's fact extraction (names are proper
     nouns; numbers and quotes come from the text): cheaper than a full parse. A few coarse
@@ -168,8 +173,7 @@ def tagged(nlp: Language | MemoizedPipeline, text: str) -> Doc:
     (tests/test_review_cache.py checks both)."""
     if isinstance(nlp, MemoizedPipeline):
         return nlp.tagged(text)
-    disabled = [name for name in PARSE_ONLY if name in nlp.pipe_names]
-    return nlp(text, disable=disabled)
+    return nlp(text, disable=parse_components(nlp))
 
 
 class MemoizedRules:

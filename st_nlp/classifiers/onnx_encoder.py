@@ -78,6 +78,7 @@ def _export(target: Path) -> None:
         axes = {0: "batch", 1: "tokens"}
         export_graph(_States(encoder).eval(), tokenizer, produced, "last_hidden_state", axes)
         os.replace(produced, target)
+    frozen_base.cache_clear()  # the torch copy was only needed to export
 
 
 class OnnxEncoder:
@@ -141,16 +142,7 @@ def frozen_encoder(runtime: str = "torch") -> tuple[PreTrainedTokenizerBase, Any
     docstring). One shared copy per process and runtime."""
     if runtime == "torch":
         return frozen_base()
-    exported = False
-
-    def export(target: Path) -> None:
-        nonlocal exported
-        _export(target)
-        exported = True
-
-    path = cached_graph("minilm-base", _fingerprint(), export)
-    if exported:
-        frozen_base.cache_clear()  # the torch copy was only needed to export
+    path = cached_graph("minilm-base", _fingerprint(), _export)
     # One sentence at a time while a caseworker waits: a single fp32 run does gain from a
     # second thread (2 cores: 4.0 -> 2.6 ms a sentence), so it may use the threads the int8
     # MiniLM's side-by-side runs use (`$ST_NLP_MINILM_THREADS`, set by the service's worker).

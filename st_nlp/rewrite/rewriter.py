@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc, Span, Token
 
 from st_nlp.corpus.rewrite_records import RewritePair, bracket_problem
-from st_nlp.review_cache import PARSE_ONLY, CachedClassifier, MemoizedPipeline, tagged
+from st_nlp.review_cache import CachedClassifier, MemoizedPipeline, parse_components, tagged
 from st_nlp.rewrite.facts import (
     TIME_EXPRESSION,
     Facts,
@@ -454,7 +454,8 @@ class FactBasedRewriter:
         missing = list({p.id: p for p in pairs if p.id not in self._pair_facts}.values())
         if missing:
             texts = [text for pair in missing for text in (pair.original, pair.rewrite)]
-            docs = iter(self.reviewer.nlp.pipe(texts, disable=list(PARSE_ONLY)))
+            nlp = self.reviewer.nlp
+            docs = iter(nlp.pipe(texts, disable=parse_components(nlp)))
             for pair in missing:
                 original, rewrite = next(docs), next(docs)
                 self._pair_facts[pair.id] = (
