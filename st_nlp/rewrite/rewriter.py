@@ -424,10 +424,10 @@ class FactBasedRewriter:
         if not unique:
             return
         view.classifier.predict_proba(unique)
-        own_words = {text: _PLACEHOLDER.sub(" ", text) for text in unique}
-        # Drafts seen before (an unchanged sentence of an edited note) were done then.
-        fresh = [text for text in unique if view.nlp.tagged_memo.peek(own_words[text]) is None]
-        view.nlp.prefetch([own_words[text] for text in fresh], parse=False)
+        own_words = {text: _own_words(text) for text in unique}
+        tagged_now = set(view.nlp.prefetch(list(own_words.values()), parse=False))
+        # Drafts tagged before (an unchanged sentence of an edited note) were rule-checked then.
+        fresh = [text for text in unique if own_words[text] in tagged_now]
         view.nlp.prefetch(
             [text for text in fresh if view.triggers.possible(view.nlp.make_doc(text))],
             parse=True,
@@ -435,8 +435,7 @@ class FactBasedRewriter:
 
     def _invented(self, text: str, known: str) -> list[str]:
         """Names, numbers and quotes of `text`, outside its [prompts], that `known` lacks."""
-        own_words = _PLACEHOLDER.sub(" ", text)
-        facts = extract_facts(tagged(self.reviewer.nlp, own_words))
+        facts = extract_facts(tagged(self.reviewer.nlp, _own_words(text)))
         lowered = known.lower()
         return [f for f in facts.all() if f and f.lower() not in lowered]
 
@@ -504,6 +503,11 @@ class FactBasedRewriter:
         # Between the two, the reviewer itself flags a sentence only where the span tagger
         # finds blaming words in it; a suggestion is held to the same decision.
         return bool(reviewer.tagged_findings([scored])[0])
+
+
+def _own_words(text: str) -> str:
+    """A suggestion without its [prompts]: the words it states as facts (`_invented` reads)."""
+    return _PLACEHOLDER.sub(" ", text)
 
 
 def _candidate_text(draft: Draft, facts: Facts) -> str | None:
