@@ -178,6 +178,12 @@ def test_cache_is_bounded_and_holds_no_text() -> None:
     out = cache.scores(["aa", "c"], compute, 1)  # "aa" was evicted first
     assert calls[-1] == ["aa"]
     np.testing.assert_array_equal(out, [[2.0], [1.0]])
+    # `missing` only looks: nothing counted, nothing reordered (so "c" is evicted next).
+    counts = (cache.hits, cache.misses)
+    assert cache.missing(["aa", "bbb", "c"]) == ["bbb"]
+    assert (cache.hits, cache.misses) == counts
+    cache.scores(["bbb"], compute, 1)
+    assert cache.missing(["aa", "c"]) == ["c"]
 
 
 def test_cache_keys_include_the_model_version() -> None:

@@ -41,6 +41,11 @@ class ScoreCache:
             self._rows.clear()
             self.hits = self.misses = 0
 
+    def missing(self, texts: Sequence[str]) -> list[str]:
+        """The texts without a stored row (nothing counted, nothing reordered)."""
+        with self._lock:
+            return [text for text in texts if self._key(text) not in self._rows]
+
     def scores(
         self, texts: Sequence[str], compute: Callable[[list[str]], np.ndarray], width: int
     ) -> np.ndarray:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc, Span, Token
 
 from st_nlp.corpus.rewrite_records import RewritePair, bracket_problem
+from st_nlp.overlap import beside
 from st_nlp.review_cache import CachedClassifier, MemoizedPipeline, parse_components, tagged
 from st_nlp.rewrite.facts import (
     TIME_EXPRESSION,
@@ -408,14 +409,13 @@ class FactBasedRewriter:
     def _prefetch_checks(self, drafts: list[tuple[Draft, Facts]]) -> None:
         """Do the costly part of `_checked` for several drafts at once, where the reviewer's
         caches keep the results: the classifier scores every draft in one call (its int8 runs
-        go side by side on the cores, each sentence alone, so the scores are the same), and
+        go side by side on the cores, each sentence alone, so the scores are the same) while
         spaCy tags them (and parses those a rule could match) in one batch. A cold note's
         flagged sentences used to have their drafts checked one by one, each waiting for the
         last. Without the caches (`cache_size=0`) nothing is kept, so nothing is done here."""
         view = self.reviewer
-        if not isinstance(view.nlp, MemoizedPipeline) or not isinstance(
-            view.classifier, CachedClassifier
-        ):
+        nlp, classifier = view.nlp, view.classifier
+        if not isinstance(nlp, MemoizedPipeline) or not isinstance(classifier, CachedClassifier):
             return
         texts = [
             _candidate_text(draft, facts) for draft, facts in drafts if draft.strategy != "llm"
@@ -423,15 +423,25 @@ class FactBasedRewriter:
         unique = list(dict.fromkeys(text for text in texts if text is not None))
         if not unique:
             return
-        view.classifier.predict_proba(unique)
-        own_words = {text: _own_words(text) for text in unique}
-        tagged_now = set(view.nlp.prefetch(list(own_words.values()), parse=False))
-        # Drafts tagged before (an unchanged sentence of an edited note) were rule-checked then.
-        fresh = [text for text in unique if own_words[text] in tagged_now]
-        view.nlp.prefetch(
-            [text for text in fresh if view.triggers.possible(view.nlp.make_doc(text))],
-            parse=True,
-        )
+
+        def tag_and_parse() -> None:
+            own_words = {text: _own_words(text) for text in unique}
+            tagged_now = set(nlp.prefetch(list(own_words.values()), parse=False))
+            # Drafts tagged before (an unchanged sentence of an edited note) were rule-checked
+            # then.
+            fresh = [text for text in unique if own_words[text] in tagged_now]
+            nlp.prefetch(
+                [text for text in fresh if view.triggers.possible(nlp.make_doc(text))],
+                parse=True,
+            )
+
+        if not classifier.cache.missing(unique):
+            tag_and_parse()  # every score is kept: no graph to wait for, nothing to overlap
+            return
+        # spaCy works while this thread waits for the classifier's graphs (`st_nlp.overlap`).
+        spacy_done = beside(tag_and_parse)
+        classifier.predict_proba(unique)
+        spacy_done.result()  # raises what spaCy raised
 
     def _invented(self, text: str, known: str) -> list[str]:
         """Names, numbers and quotes of `text`, outside its [prompts], that `known` lacks."""
