@@ -23,6 +23,7 @@ from st_nlp.classifiers.minilm import load_minilm_from_config
 from st_nlp.classifiers.tfidf import ARTIFACT as TFIDF_ARTIFACT
 from st_nlp.classifiers.tfidf import TfidfClassifier, load_tfidf_artifact
 from st_nlp.model_store import read_config
+from st_nlp.overlap import beside
 from st_nlp.taxonomy import LABELS, Label
 
 ARCHITECTURE = "ensemble.v1"
@@ -87,7 +88,14 @@ class EnsembleClassifier:
         self.combination = combination
 
     def member_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        return self.tfidf.predict_proba(texts), self.minilm.predict_proba(texts)
+        start = getattr(self.minilm, "start", None)
+        if start is None:  # eager PyTorch holds the GIL for much of its run: nothing to gain
+            return self.tfidf.predict_proba(texts), self.minilm.predict_proba(texts)
+        # The TF-IDF features are computed while the MiniLM's graphs run (`st_nlp.overlap`).
+        run_graphs = start(texts)
+        tfidf = beside(lambda: self.tfidf.predict_proba(texts))
+        minilm = run_graphs()
+        return tfidf.result(), minilm
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -19,7 +19,7 @@ import copy
 import hashlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
@@ -164,17 +164,28 @@ class OnnxMiniLMClassifier:
         return logits
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), len(self.labels)), dtype=np.float64)
+        return self.start(texts)()
+
+    def start(self, texts: Sequence[str]) -> Callable[[], np.ndarray]:
+        """Tokenize `texts` now; the returned call runs the graphs and gives the
+        probabilities. Between the two the caller may start Python work in another thread
+        (`st_nlp.overlap`): it then runs while the graphs do, not while this thread tokenizes.
+        """
         batches = list(_batches_by_length(texts, self.tokenizer, self.batch_size))
-        if self.concurrent > 1 and len(batches) > 1:
-            if self._pool is None:  # made on first use: never part of a pickled classifier
-                self._pool = ThreadPoolExecutor(self.concurrent, "st-nlp-minilm")
-            results = list(self._pool.map(self._run, [batch for _, batch in batches]))
-        else:
-            results = [self._run(batch) for _, batch in batches]
-        for (index, _), logits in zip(batches, results, strict=True):
-            out[index] = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
-        return out
+
+        def finish() -> np.ndarray:
+            out = np.zeros((len(texts), len(self.labels)), dtype=np.float64)
+            if self.concurrent > 1 and len(batches) > 1:
+                if self._pool is None:  # made on first use: never part of a pickled classifier
+                    self._pool = ThreadPoolExecutor(self.concurrent, "st-nlp-minilm")
+                results = list(self._pool.map(self._run, [batch for _, batch in batches]))
+            else:
+                results = [self._run(batch) for _, batch in batches]
+            for (index, _), logits in zip(batches, results, strict=True):
+                out[index] = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
+            return out
+
+        return finish
 
 
 def to_onnx(minilm: MiniLMClassifier, model_key: str, runtime: str) -> OnnxMiniLMClassifier:
