@@ -11,9 +11,9 @@ Each result is exactly what the two steps give one after the other; only the wai
 
 Which side runs where matters: the caller runs the graph, the background thread the Python
 work, started once the caller has done its own Python (tokenizing) and is about to run the
-graph (`OnnxMiniLMClassifier.start`). The other way round, the graph's thread needs the GIL back for each bit of Python around
-the run while spaCy holds it, and waits up to the interpreter's switch interval (5 ms) each
-time; measured that way, the overlap gained nothing.
+graph (`OnnxMiniLMClassifier.start`). The other way round, the graph's thread needs the GIL
+back for each bit of Python around the run while spaCy holds it, and waits up to the
+interpreter's switch interval (5 ms) each time; measured that way, the overlap gained nothing.
 """
 
 from __future__ import annotations
