@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import text
@@ -21,7 +22,7 @@ def test_sqlite_commits_append_to_a_synced_write_ahead_log(tmp_path: Path) -> No
         session.add(AccessLogEntry(request_id="r-1", key_id=None, action="review", status=200))
         session.commit()
     # A plain connection, as the audit worker or a backup tool opens one, sees the row.
-    with sqlite3.connect(path) as other:
+    with closing(sqlite3.connect(path)) as other:
         rows = other.execute("SELECT action, status FROM access_log").fetchall()
     assert rows == [("review", 200)]
     engine.dispose()

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from st_nlp.classifiers.cache import ScoreCache
+from st_nlp.classifiers.ensemble import EnsembleClassifier
 from st_nlp.classifiers.onnx_minilm import MINILM_THREADS_ENV, minilm_threads
 from st_nlp.reviewer import Reviewer
 
@@ -59,6 +60,19 @@ def test_int8_sentences_run_side_by_side_with_the_same_scores(
     np.testing.assert_array_equal(side_by_side, minilm.predict_proba(SENTENCES * 4))
     if one_at_a_time is not None:
         np.testing.assert_array_equal(side_by_side, one_at_a_time)
+
+
+def test_ensemble_members_scored_side_by_side_are_each_members_own_scores(
+    reviewers: dict[str, Reviewer],
+) -> None:
+    """The TF-IDF member runs in a background thread while the MiniLM's graphs run
+    (`st_nlp.overlap`): each member's scores are exactly what it gives alone, in order."""
+    ensemble = reviewers["onnx-int8"].classifier
+    assert isinstance(ensemble, EnsembleClassifier)
+    for texts in (SENTENCES[:1], SENTENCES):
+        tfidf, minilm = ensemble.member_proba(texts)
+        np.testing.assert_array_equal(tfidf, ensemble.tfidf.predict_proba(texts))
+        np.testing.assert_array_equal(minilm, ensemble.minilm.predict_proba(texts))
 
 
 def test_minilm_threads_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
