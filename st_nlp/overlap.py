@@ -7,7 +7,7 @@ Runtime releases the GIL while a graph runs, so the Python work can go on in a b
 thread meanwhile: the TF-IDF member beside the MiniLM member, the flagged sentence's parse
 beside the tagger's graph, the drafts' tagging and parsing beside the classifier scoring them.
 Each result is exactly what the two steps give one after the other; only the waiting overlaps
-(in-process, an edited note on 2 cores: p95 35 -> 29 ms, p50 10.5 -> 9.3 ms).
+(in-process, an edited note on 2 cores: p95 35 -> 29 ms, p50 10 -> 9.3 ms).
 
 Which side runs where matters: the caller runs the graph, the background thread the Python
 work, started once the caller has done its own Python (tokenizing) and is about to run the
