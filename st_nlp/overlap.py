@@ -47,10 +47,7 @@ def beside(step: Callable[[], T]) -> Future[T]:
     (which re-raises whatever `step` raised). The step runs at once in the calling thread
     instead where nothing could overlap: on a single usable core (a 1-core audit worker), and
     when a background step starts one, so steps never wait on a pool they fill themselves."""
-    if (
-        threading.current_thread().name.startswith(THREAD_NAME)
-        or len(os.sched_getaffinity(0)) < 2
-    ):
+    if threading.current_thread().name.startswith(THREAD_NAME) or len(os.sched_getaffinity(0)) < 2:
         done: Future[T] = Future()
         try:
             done.set_result(step())
