@@ -199,13 +199,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 {"detail": "internal server error", "request_id": request_id}, status_code=500
             )
         response.headers["X-Request-ID"] = request_id
+        model_ms = getattr(request.state, "model_ms", None)
         logger.info(
-            "request_id=%s method=%s route=%s status=%s ms=%.1f bytes_in=%s",
+            "request_id=%s method=%s route=%s status=%s ms=%.1f model_ms=%s bytes_in=%s",
             request_id,
             request.method,
             _route_name(request),
             response.status_code,
             (time.perf_counter() - started) * 1000,
+            "-" if model_ms is None else f"{model_ms:.1f}",
             request.headers.get("content-length", "0"),
         )
         return response

@@ -61,6 +61,11 @@ def test_bench_quick_writes_well_formed_tables(tmp_path: Path) -> None:
     assert result["batch"]["1"]["cache_hits_in_classify_all"] == 0
     assert result["batch"]["1"]["reference_fp32"]["per_second"] > 0
     assert result["interactive"]["review_cold"]["requests"] == 5
+    # From the server's request log: the model worker's wait is a part of the server's time.
+    for part in ("review_cold", "check_incremental"):
+        timings = result["interactive"][part]
+        assert timings["server_p95_ms"] >= timings["model_p95_ms"] > 0
+    assert "model worker p50 / p95" in text
     assert result["quality"]["torch"]["macro_f1_core"] > 0
     two = result["batch"].get("2")
     if two is not None:  # on a machine with two usable cores: classify in two processes too

@@ -162,7 +162,7 @@ def _check(request: Request, principal: Principal, form: dict[str, Any]) -> dict
     limit = request.app.state.settings.max_note_chars
     if len(text) > limit:
         raise HTTPException(status_code=422, detail=f"text longer than {limit} characters")
-    result = review_text(get_reviewer(request), text, None)
+    result = review_text(get_reviewer(request), text, None, request)
     matches = _filter(
         build_matches(result, text),
         form["enabledRules"],

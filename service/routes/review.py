@@ -5,6 +5,7 @@ Plain `def` handlers: spaCy and torch work runs in the thread pool, never in the
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -24,10 +25,16 @@ ERRORS = error_responses(
 )
 
 
-def review_text(reviewer: ModelWorker, text: str, context: dict[str, Any] | None) -> dict[str, Any]:
-    """Review NFC-normalized text; map every offset back to the caller's text."""
+def review_text(
+    reviewer: ModelWorker, text: str, context: dict[str, Any] | None, request: Request
+) -> dict[str, Any]:
+    """Review NFC-normalized text; map every offset back to the caller's text. The time spent
+    waiting for the model worker goes into the request log (`model_ms`), so an operator can
+    tell the model's share of a slow request from the server's."""
     normalized, mapping = normalize_with_map(text)
+    started = time.perf_counter()
     result = reviewer.review(normalized, context)
+    request.state.model_ms = (time.perf_counter() - started) * 1000
     for sentence in result["sentences"]:
         sentence["start"], sentence["end"] = mapping[sentence["start"]], mapping[sentence["end"]]
         sentence["text"] = text[sentence["start"] : sentence["end"]]
@@ -51,7 +58,7 @@ def review(
     if len(body.text) > limit:
         raise HTTPException(status_code=422, detail=f"text longer than {limit} characters")
     context = body.context.model_dump() if body.context else None
-    result = review_text(reviewer, body.text, context)
+    result = review_text(reviewer, body.text, context, request)
     record_access(request, principal.key_id, "review", None, 200)
     return result
 

@@ -5,12 +5,15 @@ same way as `tests/live_server.py` does. Two request patterns for a ~150-word no
 - cold: every request is a new note made of sentences never sent before;
 - incremental: the previous note with one sentence replaced, as while a caseworker types.
 Peak RSS of the server's process tree (server, model worker, audit worker) is sampled all along.
+Beside the client's latency, the server's own request log gives each request's time inside the
+server and its wait for the model worker, so the report says where the time goes.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -91,6 +94,16 @@ class _Server:
         self.stop()
         raise RuntimeError("the service did not become ready; see server.log in the work folder")
 
+    def log_size(self) -> int:
+        return (self.data_dir / "server.log").stat().st_size
+
+    def log_since(self, size: int) -> str:
+        """What the server logged after the log had `size` bytes (request lines only: the
+        service never logs note text)."""
+        with (self.data_dir / "server.log").open("rb") as log:
+            log.seek(size)
+            return log.read().decode("utf-8", errors="replace")
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
@@ -162,13 +175,38 @@ def measure(
                 for mode in ("cold", "incremental"):
                     pool = sentences[offset : offset + requests * 20 + 40]
                     offset += len(pool)
+                    logged = server.log_size()
                     samples = _timed(call, _notes(pool, seed, mode == "incremental", requests))
-                    result[f"{name}_{mode}"] = _percentiles(samples)
+                    result[f"{name}_{mode}"] = {
+                        **_percentiles(samples),
+                        **_server_side(server.log_since(logged), ROUTES[name]),
+                    }
             result["peak_rss_mb"] = round(peak.peak / 2**20)
         result["words_per_note"] = 150
     finally:
         server.stop()
     return result
+
+
+ROUTES = {"review": "/v1/review", "check": "/v2/check"}
+_LOGGED = re.compile(r"route=(\S+) status=200 ms=([\d.]+) model_ms=([\d.]+)")
+
+
+def _server_side(log: str, route: str) -> dict[str, float]:
+    """p50/p95 of the server's own request log for `route`: the whole request inside the
+    server (`server_*`) and the wait for the model worker within it (`model_*`). The rest of
+    a client's latency is the network and the client; the rest of the server's is HTTP,
+    authentication, the access log and validation."""
+    rows = [(float(ms), float(model)) for r, ms, model in _LOGGED.findall(log) if r == route]
+    if not rows:
+        return {}
+    server, model = np.array(rows).T
+    return {
+        "server_p50_ms": round(float(np.percentile(server, 50)), 1),
+        "server_p95_ms": round(float(np.percentile(server, 95)), 1),
+        "model_p50_ms": round(float(np.percentile(model, 50)), 1),
+        "model_p95_ms": round(float(np.percentile(model, 95)), 1),
+    }
 
 
 def _timed(call: Callable[[str], None], texts: Iterator[str]) -> list[float]:

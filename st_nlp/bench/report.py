@@ -69,6 +69,13 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def _pair(timings: dict[str, Any], part: str) -> str:
+    """`p50 / p95` of a server-side part, or a dash for a run that has none."""
+    if f"{part}_p50_ms" not in timings:
+        return "—"
+    return f"{timings[f'{part}_p50_ms']:.0f} / {timings[f'{part}_p95_ms']:.0f} ms"
+
+
 def render(result: dict[str, Any]) -> str:
     machine = result["machine"]
     workload = result["workload"]
@@ -187,7 +194,16 @@ def render(result: dict[str, Any]) -> str:
             "",
         ]
         lines += _table(
-            ["endpoint", "pattern", "requests", "p50", "p95", "p99"],
+            [
+                "endpoint",
+                "pattern",
+                "requests",
+                "p50",
+                "p95",
+                "p99",
+                "in the server p50 / p95",
+                "model worker p50 / p95",
+            ],
             [
                 [
                     "/v1/review" if name == "review" else "/v2/check",
@@ -196,12 +212,18 @@ def render(result: dict[str, Any]) -> str:
                     f"{live[f'{name}_{mode}']['p50_ms']:.0f} ms",
                     f"{live[f'{name}_{mode}']['p95_ms']:.0f} ms",
                     f"{live[f'{name}_{mode}']['p99_ms']:.0f} ms",
+                    _pair(live[f"{name}_{mode}"], "server"),
+                    _pair(live[f"{name}_{mode}"], "model"),
                 ]
                 for name in ("review", "check")
                 for mode in ("cold", "incremental")
             ],
         )
         lines += [
+            "",
+            "The client's latency includes the HTTP round trip; the server's request log gives the"
+            " time inside the server and, within it, the wait for the model worker (the rest is"
+            " HTTP, authentication, the access log's commit and response validation).",
             "",
             f"Service peak RSS (server + model worker + audit worker): {live['peak_rss_mb']} MB;"
             f" startup {live['startup_seconds']} s.",
