@@ -24,6 +24,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
+from st_nlp.parallel import usable_cores
+
 T = TypeVar("T")
 
 THREAD_NAME = "st-nlp-overlap"
@@ -42,19 +44,12 @@ def _pool() -> ThreadPoolExecutor:
         return pool
 
 
-def _usable_cores() -> int:
-    """The cores this process may run on (its affinity where the platform has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 def beside(step: Callable[[], T]) -> Future[T]:
     """Start `step` in a background thread; the caller runs its graph, then calls `.result()`
     (which re-raises whatever `step` raised). The step runs at once in the calling thread
     instead where nothing could overlap: on a single usable core (a 1-core audit worker), and
     when a background step starts one, so steps never wait on a pool they fill themselves."""
-    if threading.current_thread().name.startswith(THREAD_NAME) or _usable_cores() < 2:
+    if threading.current_thread().name.startswith(THREAD_NAME) or usable_cores() < 2:
         done: Future[T] = Future()
         try:
             done.set_result(step())

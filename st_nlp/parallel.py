@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,14 @@ from st_nlp.model_store import ModelError, resolve_model_dir
 _REVIEWER: Any = None
 _LOAD_ERROR: str | None = None
 CLASSIFY_CHUNK = 256
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity where the platform has one (a
+    container's or `taskset`'s limit), else every core."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _load(model: str | None, suggestions: bool) -> None:

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from st_nlp.parallel import usable_cores
+
 
 def cpu_model() -> str:
     """The CPU model name from /proc/cpuinfo (Linux), else what `platform` says."""
@@ -45,11 +47,10 @@ def machine_info(repo: Path) -> dict[str, Any]:
     import spacy
     import torch
 
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
         "cpu": cpu_model(),
         "logical_cores": os.cpu_count(),
-        "usable_cores": usable,
+        "usable_cores": usable_cores(),
         "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "os": platform.platform(),
         "python": sys.version.split()[0],
