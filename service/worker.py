@@ -24,12 +24,13 @@ def _load(model: str | None) -> None:
     import torch
 
     from st_nlp.classifiers.onnx_minilm import MINILM_THREADS_ENV
+    from st_nlp.parallel import usable_cores
     from st_nlp.reviewer import Reviewer
 
     torch.set_num_threads(1)  # leave a core to the server on small machines
     # Except for the MiniLM's single-sentence runs, which are too small to split across threads
     # but run side by side: a cold note's sentences use every core (niced, below the server).
-    os.environ.setdefault(MINILM_THREADS_ENV, str(len(os.sched_getaffinity(0))))
+    os.environ.setdefault(MINILM_THREADS_ENV, str(usable_cores()))
     # Below the server's priority: when the machine is busy, the event loop (health checks,
     # auth, queued requests) runs first, and the model work takes what is left.
     os.nice(WORKER_NICENESS)

@@ -200,12 +200,14 @@ def _server_side(log: str, route: str) -> dict[str, float]:
     rows = [(float(ms), float(model)) for r, ms, model in _LOGGED.findall(log) if r == route]
     if not rows:
         return {}
-    server, model = np.array(rows).T
+    parts = {
+        "server": _percentiles([ms / 1000 for ms, _ in rows]),
+        "model": _percentiles([model / 1000 for _, model in rows]),
+    }
     return {
-        "server_p50_ms": round(float(np.percentile(server, 50)), 1),
-        "server_p95_ms": round(float(np.percentile(server, 95)), 1),
-        "model_p50_ms": round(float(np.percentile(model, 50)), 1),
-        "model_p95_ms": round(float(np.percentile(model, 95)), 1),
+        f"{part}_{q}_ms": timings[f"{q}_ms"]
+        for part, timings in parts.items()
+        for q in ("p50", "p95")
     }
 
 

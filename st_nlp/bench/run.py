@@ -19,6 +19,7 @@ from st_nlp.bench.machine import machine_info
 from st_nlp.bench.report import render
 from st_nlp.bench.workload import build_workload, write_notes_jsonl
 from st_nlp.corpus.paths import REPO_ROOT
+from st_nlp.parallel import usable_cores
 
 PARTS: tuple[str, ...] = ("batch", "audit", "interactive", "quality")
 
@@ -77,7 +78,7 @@ def run_bench(
     work_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Run every measurement; write Markdown to `markdown_path` and JSON beside it."""
-    available = len(os.sched_getaffinity(0))
+    available = usable_cores()
     core_counts = [c for c in (1, 2) if c <= available]
     with tempfile.TemporaryDirectory(prefix="st-nlp-bench-", dir=work_dir) as tmp:
         work = Path(tmp)
