@@ -15,8 +15,12 @@ FLAGGED: list[tuple[str, str, str]] = [
     ("LE responded to a domestic dispute at the home.", "domestic dispute", "mutualizing"),
     ("The argument got physical on Friday.", "argument got physical", "minimizing_excusing"),
     ("Father has anger issues.", "anger issues", "minimizing_excusing"),
+    ("FOB has anger management issues.", "anger management issues", "minimizing_excusing"),
+    ("Mr. Ward has anger control problems.", "anger control problems", "minimizing_excusing"),
     ("The children were not affected by the incident.", "not affected", "minimizing_excusing"),
     ("Mother was assaulted on 3/9.", "was assaulted", "agentless"),
+    # spaCy lemmatizes "raped" as "rap": the rule lists the surface form too.
+    ("She was raped in the bedroom.", "was raped", "agentless"),
     ("mom got punched in the kitchen", "got punched", "agentless"),
     ("The bedroom door was kicked in around 2 a.m.", "was kicked", "agentless"),
     ("Ms. Ruiz was choked, and a neighbor was called by the kids.", "was choked", "agentless"),
@@ -64,6 +68,8 @@ NOT_FLAGGED: list[str] = [
     # Remedies for the person who used violence are facts (codebook 6.22); ruling couples
     # counseling out is not recommending it.
     "Father completed 10 of 26 anger management sessions.",
+    "Father is enrolled in an anger management program for his temper.",
+    "Mother was raped by FOB in 2019.",
     "Couples counseling is contraindicated while the violence continues.",
     # Everyday senses of "snapped", "went back to", "decided to move", "jealous".
     "The stroller strap snapped on the bus.",

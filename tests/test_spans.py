@@ -191,6 +191,15 @@ def test_tagger_agentless_span_on_an_active_sentence_is_not_a_finding(nlp: Langu
         # No noun after it, or the noun too far away: the span stays as it is.
         ("Their relationship is high-conflict.", "high-conflict", "high-conflict"),
         ("Mother is under a lot of marital and financial stress.", "marital", "marital"),
+        # Ending on a determiner or a possessive: the noun it belongs to.
+        ("The worker cites her codependency.", "her", "her codependency"),
+        ("The parents argue.", "The", "The parents"),
+        ("It was a lovers' quarrel.", "It was a", "It was a lovers' quarrel"),
+        (
+            "Mother's choice to remain in the relationship.",
+            "choice to remain in the",
+            "choice to remain in the relationship",
+        ),
     ],
 )
 def test_tagged_span_is_carried_to_its_whole_phrase(
@@ -213,3 +222,14 @@ def test_tagged_span_of_punctuation_only_is_dropped(nlp: Language) -> None:
     sentence = "She left , then came back."
     start = sentence.index(",")
     assert complete_phrase(nlp(sentence), start, start + 1) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged"),
+    [("It takes two.", "It"), ("There was a fight.", "There")],
+)
+def test_tagged_span_of_function_words_only_is_dropped(
+    nlp: Language, sentence: str, tagged: str
+) -> None:
+    start = sentence.index(tagged)
+    assert complete_phrase(nlp(sentence), start, start + len(tagged)) is None
