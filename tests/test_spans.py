@@ -194,6 +194,9 @@ def test_tagger_agentless_span_on_an_active_sentence_is_not_a_finding(nlp: Langu
         # Ending on a determiner or a possessive: the noun it belongs to.
         ("The worker cites her codependency.", "her", "her codependency"),
         ("The parents argue.", "The", "The parents"),
+        # Ending on a verb with an open complement after it: the complement's phrase.
+        ("The children appeared unaffected.", "appeared", "appeared unaffected"),
+        ("Mother continues to see FOB.", "continues", "continues to see FOB"),
         ("It was a lovers' quarrel.", "It was a", "It was a lovers' quarrel"),
         (
             "Mother's choice to remain in the relationship.",
