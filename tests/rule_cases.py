@@ -19,6 +19,25 @@ FLAGGED: list[tuple[str, str, str]] = [
     ("Mr. Ward has anger control problems.", "anger control problems", "minimizing_excusing"),
     ("The children were not affected by the incident.", "not affected", "minimizing_excusing"),
     ("Mother was assaulted on 3/9.", "was assaulted", "agentless"),
+    # Written in capitals (police CAD lines): the rules read a lowercased copy's parse, and the
+    # offsets point into the text as written.
+    ("MOTHER WAS HIT IN THE FACE.", "WAS HIT", "agentless"),
+    ("MOTHER KEEPS CHOOSING HIM OVER HER CHILDREN.", "KEEPS CHOOSING HIM", "survivor_blame"),
+    ("MOTHER ALLOWED FATHER TO RETURN TO THE HOME.", "ALLOWED FATHER TO RETURN", "survivor_blame"),
+    (
+        "FATHER SNAPPED WHEN SHE WOULD NOT GIVE HIM THE KEYS.",
+        "FATHER SNAPPED",
+        "minimizing_excusing",
+    ),
+    # British spellings of the cue words.
+    (
+        "Mum prioritised her boyfriend over the kids.",
+        "prioritised her boyfriend over",
+        "survivor_blame",
+    ),
+    ("Mum should have recognised the signs.", "should have recognised", "survivor_blame"),
+    ("The children were not traumatised by it.", "not traumatised", "minimizing_excusing"),
+    ("The parents were referred to a couples counsellor.", "couples counsellor", "mutualizing"),
     # spaCy lemmatizes "raped" as "rap": the rule lists the surface form too.
     ("She was raped in the bedroom.", "was raped", "agentless"),
     ("mom got punched in the kitchen", "got punched", "agentless"),
@@ -70,6 +89,8 @@ NOT_FLAGGED: list[str] = [
     "Father completed 10 of 26 anger management sessions.",
     "Father is enrolled in an anger management program for his temper.",
     "Mother was raped by FOB in 2019.",
+    "MR. ORTIZ WAS STRUCK WITH A BROOM HANDLE BY HIS PARTNER, LUIS VEGA.",
+    "THE STROLLER STRAP SNAPPED ON THE BUS.",
     "Couples counseling is contraindicated while the violence continues.",
     # Everyday senses of "snapped", "went back to", "decided to move", "jealous".
     "The stroller strap snapped on the bus.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rule_cases import FLAGGED, NOT_FLAGGED
 
-from st_nlp.rules.engine import BlamingRules, load_rule_file
+from st_nlp.rules.engine import BlamingRules, load_rule_file, lowercased_view, shouted
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +111,13 @@ def test_rule_word_counts_are_reproducible_from_the_corpus(annotation_tool) -> N
 
     module = annotation_tool("make_word_counts")
     assert module.render(module.build()) == WORD_COUNTS_FILE.read_text(encoding="utf-8")
+
+
+def test_text_in_capitals_is_read_through_a_lowercased_copy_with_the_same_offsets(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("MS. İLHAN WAS PUSHED INTO THE WALL BY HER EX.")
+    view = lowercased_view(nlp, doc)
+    assert [(t.idx, len(t.text)) for t in view] == [(t.idx, len(t.text)) for t in doc]
+    assert view.text.startswith("ms. İlhan was pushed")  # "İ" lowercases to two characters
+    assert shouted("FOB HIT BM IN THE FACE.")
+    assert not shouted("HV 4/9.")  # too few letters to tell
+    assert not shouted("Mother was hit by FOB (per LE).")

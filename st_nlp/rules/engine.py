@@ -14,6 +14,12 @@ A pattern hit becomes a finding only if its context allows it. Following the gui
   the agency's own notes and staff are the writer's voice);
 - `exclude_near` lemmas mark non-blaming senses ("exposed to lead paint", "allowed CW to
   enter"), `require_near` lemmas anchor a cue to its blaming sense.
+
+Text written in capitals ("MOTHER WAS HIT IN THE FACE", police CAD lines) is read by spaCy's
+small English model as a row of proper nouns, and the rules that need the parse or a lemma miss
+it: of 57 invented sentences with the codebook's cue words, 8 of 43 rule hits were lost in
+capitals. Such a doc's rules run on a lowercased copy of its tokens (`lowercased_view`), parsed
+by the same pipeline; each character is lowercased on its own, so every offset stays the same.
 """
 
 from __future__ import annotations
@@ -95,10 +101,31 @@ class Finding:
         }
 
 
+# A text counts as written in capitals when at least this share of its cased letters are
+# capitals, and it has at least `SHOUTED_MIN_LETTERS` of them ("HV 4/9." is a header, not prose).
+SHOUTED_SHARE = 0.8
+SHOUTED_MIN_LETTERS = 8
+
+
+def shouted(text: str) -> bool:
+    """True for text written (almost) all in capitals."""
+    upper = sum(c.isupper() for c in text)
+    cased = upper + sum(c.islower() for c in text)
+    return cased >= SHOUTED_MIN_LETTERS and upper >= SHOUTED_SHARE * cased
+
+
+def lowercased_view(nlp: Language, doc: Doc) -> Doc:
+    """`doc`'s tokens lowercased and processed by `nlp`: the same tokens, the same offsets (a
+    character whose lowercase is longer, like "İ", stays as it is)."""
+    words = ["".join(c.lower() if len(c.lower()) == 1 else c for c in t.text) for t in doc]
+    return nlp(Doc(nlp.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc]))
+
+
 class BlamingRules:
     """Applies the blaming-language rules to processed docs."""
 
     def __init__(self, nlp: Language, rule_file: RuleFile | None = None) -> None:
+        self.nlp = nlp
         self.rule_file = rule_file or load_rule_file()
         self.rules = {rule.id: rule for rule in self.rule_file.rules}
         # One Matcher per rule, run only on sentences that hold one of the rule's anchor words
@@ -121,6 +148,8 @@ class BlamingRules:
 
     def find(self, doc: Doc) -> list[Finding]:
         """All findings in `doc`, non-overlapping (the longest match wins), in text order."""
+        if shouted(doc.text):
+            doc = lowercased_view(self.nlp, doc)
         candidates: list[tuple[Span, RuleSpec]] = []
         units = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         for unit in units:
