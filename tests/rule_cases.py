@@ -8,6 +8,7 @@ FLAGGED: list[tuple[str, str, str]] = [
     ("Mother failed to protect the children from FOB.", "failed to protect", "survivor_blame"),
     ("BM continues to expose the children to DV.", "expose the children to", "survivor_blame"),
     ("She keeps taking him back.", "keeps taking him back", "survivor_blame"),
+    ("Mother allowed father to return to the home.", "allowed father to return", "survivor_blame"),
     ("Mother is in denial about the abuse.", "in denial", "pathologizing"),
     ("BM lacks insight into the impact on the kids.", "lacks insight", "pathologizing"),
     ("The parents have a volatile relationship.", "volatile relationship", "mutualizing"),
@@ -89,6 +90,10 @@ NOT_FLAGGED: list[str] = [
     "Father completed 10 of 26 anger management sessions.",
     "Father is enrolled in an anger management program for his temper.",
     "Mother was raped by FOB in 2019.",
+    # Not letting the perpetrator in is the survivor protecting (codebook 8).
+    "1. Mother will not allow father into the home.",
+    "BM refused to let FOB in when he showed up intoxicated.",
+    "Ms. Liang agrees not to let Mr. Aziz inside.",
     "MR. ORTIZ WAS STRUCK WITH A BROOM HANDLE BY HIS PARTNER, LUIS VEGA.",
     "THE STROLLER STRAP SNAPPED ON THE BUS.",
     "Couples counseling is contraindicated while the violence continues.",

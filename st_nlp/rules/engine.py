@@ -197,7 +197,20 @@ class BlamingRules:
             return False
         if _inside_quotes(span):
             return False
+        if rule.exclude_negated and _negated(span[0]):
+            return False
         return rule.allow_reported or not _reported_by_someone_else(span)
+
+
+REFUSING_LEMMAS = frozenset({"refuse", "decline"})
+
+
+def _negated(token: Token) -> bool:
+    """True when `token`'s verb is negated ("will not allow", "agrees not to let") or refused
+    ("refused to let")."""
+    if any(child.dep_ == "neg" for child in token.children):
+        return True
+    return token.dep_ == "xcomp" and token.head.lemma_.lower() in REFUSING_LEMMAS
 
 
 def literal_values(token: dict[str, Any], attribute: str) -> frozenset[str] | None:

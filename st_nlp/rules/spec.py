@@ -39,6 +39,9 @@ class RuleSpec(BaseModel):
     exclude_near: list[str] = Field(default_factory=list)
     require_near: list[str] = Field(default_factory=list)
     allow_reported: bool = False
+    # Drop a match whose first word is negated or refused ("will not allow him in", "refused to
+    # let him in"): the cue's opposite.
+    exclude_negated: bool = False
 
 
 class RuleFile(BaseModel):
