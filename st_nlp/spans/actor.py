@@ -3,8 +3,9 @@
 The tagger reads words, not grammar, so it learns "assaulted" as agentless from the many
 "mother was assaulted" sentences and then marks "Mr. Reed assaulted Ms. Alvarez" too, which is
 exactly the active-voice sentence the Safe & Together Model asks for. A span is dropped when a
-verb in it has a person as its subject or as its `by` agent outside the span; event nouns
-("the incident happened") and expletives ("it escalated") name no actor and keep the span.
+verb in it has a person as its subject, or any `by` agent but a date (as for the rule), outside
+the span; event nouns ("the incident happened") and expletives ("it escalated") name no actor
+and keep the span.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from st_nlp.rewrite.parties import PERSON_ROLES
+from st_nlp.rules.engine import TIME_WORDS
 
 PERSONAL_PRONOUNS = frozenset("i you he she we they him her them".split())
 
@@ -24,15 +26,25 @@ def _is_person(token: Token) -> bool:
     return token.lemma_.lower() in PERSON_ROLES or token.lower_ in PERSON_ROLES
 
 
-def _actors(verb: Token) -> list[Token]:
-    """The verb's active subject, or the object of its `by` agent."""
+def _actors(verb: Token) -> list[tuple[Token, bool]]:
+    """The verb's active subject and the objects of its `by` agent, each with whether it came
+    from the agent."""
     found = []
     for child in verb.children:
         if child.dep_ == "nsubj":
-            found.append(child)
+            found.append((child, False))
         elif child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
-            found.extend(c for c in child.children if c.dep_ == "pobj")
+            found.extend((c, True) for c in child.children if c.dep_ == "pobj")
     return found
+
+
+def _names_actor(actor: Token, from_agent: bool) -> bool:
+    """A subject names an actor when it is a person ("the incident happened" names none); a
+    `by` agent does unless it is a date or time ("by Friday"), as for the agentless-passive
+    rule: "her car was hit by another driver" is no agentless passive of violence."""
+    if from_agent:
+        return not (actor.like_num or actor.lower_ in TIME_WORDS)
+    return _is_person(actor)
 
 
 def names_its_actor(doc: Doc, start: int, end: int) -> bool:
@@ -43,7 +55,7 @@ def names_its_actor(doc: Doc, start: int, end: int) -> bool:
     for token in span:
         if token.pos_ not in {"VERB", "AUX"}:
             continue
-        for actor in _actors(token):
-            if not span.start <= actor.i < span.end and _is_person(actor):
+        for actor, from_agent in _actors(token):
+            if not span.start <= actor.i < span.end and _names_actor(actor, from_agent):
                 return True
     return False
