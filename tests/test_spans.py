@@ -157,7 +157,7 @@ def test_tagger_findings_never_duplicate_a_rule_finding() -> None:
         ("The incident happened in front of the kids.", "happened", False),
         # Any `by` agent but a date names who did it, as for the agentless-passive rule.
         ("Her car was hit by another driver.", "was hit", True),
-        ("Mother was hit by Friday night's end.", "was hit", False),
+        ("Mother was hit by Friday.", "was hit", False),
     ],
 )
 def test_agentless_span_is_dropped_only_when_its_verb_names_an_actor(
@@ -197,15 +197,15 @@ def test_tagger_agentless_span_on_an_active_sentence_is_not_a_finding(nlp: Langu
         # Ending on a determiner or a possessive: the noun it belongs to.
         ("The worker cites her codependency.", "her", "her codependency"),
         ("The parents argue.", "The", "The parents"),
-        # Ending on a verb with an open complement after it: the complement's phrase.
-        ("The children appeared unaffected.", "appeared", "appeared unaffected"),
-        ("Mother continues to see FOB.", "continues", "continues to see FOB"),
         ("It was a lovers' quarrel.", "It was a", "It was a lovers' quarrel"),
         (
             "Mother's choice to remain in the relationship.",
             "choice to remain in the",
             "choice to remain in the relationship",
         ),
+        # Ending on a verb with an open complement after it: the complement's phrase.
+        ("The children appeared unaffected.", "appeared", "appeared unaffected"),
+        ("Mother continues to see FOB.", "continues", "continues to see FOB"),
     ],
 )
 def test_tagged_span_is_carried_to_its_whole_phrase(

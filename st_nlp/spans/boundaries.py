@@ -32,7 +32,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 DANGLING = frozenset({"AUX", "PART", "ADP", "DET", "SCONJ", "CCONJ"})
-# A span of these alone points at no blaming word ("The", "It", "there was a").
+# A span of these alone points at no blaming word ("It", "there", "they").
 FUNCTION_WORDS = frozenset({"AUX", "PART", "ADP", "DET", "SCONJ", "CCONJ", "PRON", "PUNCT"})
 MAX_EXTENSION = 6  # tokens
 # A verb that says little without what follows it: "appeared" (unaffected), "continues" (to
