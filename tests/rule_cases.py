@@ -30,6 +30,10 @@ FLAGGED: list[tuple[str, str, str]] = [
         "FATHER SNAPPED",
         "minimizing_excusing",
     ),
+    ("It was just a push.", "just a push", "minimizing_excusing"),
+    ("He lost control and hit her.", "lost control", "minimizing_excusing"),
+    # A title as the survivor's mention meets `require_near` ("Ms." is not "ms").
+    ("Ms. Kaur has been resistant to services.", "resistant to services", "survivor_blame"),
     # British spellings of the cue words.
     (
         "Mum prioritised her boyfriend over the kids.",
@@ -95,6 +99,8 @@ NOT_FLAGGED: list[str] = [
     "BM refused to let FOB in when he showed up intoxicated.",
     "Ms. Liang agrees not to let Mr. Aziz inside.",
     "MR. ORTIZ WAS STRUCK WITH A BROOM HANDLE BY HIS PARTNER, LUIS VEGA.",
+    "Ms. Shevchenko's work hours are unstable (on-call scheduling).",
+    "MGF lost control of his truck on black ice on 1/17.",
     "THE STROLLER STRAP SNAPPED ON THE BUS.",
     "Couples counseling is contraindicated while the violence continues.",
     # Everyday senses of "snapped", "went back to", "decided to move", "jealous".
