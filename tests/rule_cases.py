@@ -101,6 +101,7 @@ NOT_FLAGGED: list[str] = [
     "MR. ORTIZ WAS STRUCK WITH A BROOM HANDLE BY HIS PARTNER, LUIS VEGA.",
     "Ms. Shevchenko's work hours are unstable (on-call scheduling).",
     "MGF lost control of his truck on black ice on 1/17.",
+    "Ms. Ruiz lost control of her own money when FOB took her bank card.",
     "THE STROLLER STRAP SNAPPED ON THE BUS.",
     "Couples counseling is contraindicated while the violence continues.",
     # Everyday senses of "snapped", "went back to", "decided to move", "jealous".
