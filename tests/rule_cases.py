@@ -31,6 +31,13 @@ FLAGGED: list[tuple[str, str, str]] = [
         "minimizing_excusing",
     ),
     ("It was just a push.", "just a push", "minimizing_excusing"),
+    ("There is DV between the parents.", "DV between the parents", "mutualizing"),
+    # Between two named adults: the span ends on the second one, never on "and".
+    (
+        "The arguing between Mr. and Ms. Ruiz upsets the kids.",
+        "arguing between Mr. and Ms. Ruiz",
+        "mutualizing",
+    ),
     ("He lost control and hit her.", "lost control", "minimizing_excusing"),
     # A title as the survivor's mention meets `require_near` ("Ms." is not "ms").
     ("Ms. Kaur has been resistant to services.", "resistant to services", "survivor_blame"),
