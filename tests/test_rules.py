@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from rule_cases import FLAGGED, NOT_FLAGGED
 
-from st_nlp.rules.engine import BlamingRules, load_rule_file, lowercased_view, shouted
+from st_nlp.rules.engine import (
+    BlamingRules,
+    load_rule_file,
+    lowercased_view,
+    near_words,
+    shouted,
+)
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +127,8 @@ def test_text_in_capitals_is_read_through_a_lowercased_copy_with_the_same_offset
     assert shouted("FOB HIT BM IN THE FACE.")
     assert not shouted("HV 4/9.")  # too few letters to tell
     assert not shouted("Mother was hit by FOB (per LE).")
+
+
+def test_near_words_read_a_title_without_its_period(nlp) -> None:  # type: ignore[no-untyped-def]
+    words = near_words(nlp("Ms. Kaur has been resistant to services.")[:])
+    assert {"ms.", "ms", "kaur", "resistant"} <= words

@@ -190,7 +190,7 @@ class BlamingRules:
 
     def _context_allows(self, span: Span, rule: RuleSpec) -> bool:
         sentence = span.sent
-        lemmas = {t.lemma_.lower() for t in sentence} | {t.lower_ for t in sentence}
+        lemmas = near_words(sentence)
         if rule.exclude_near and lemmas.intersection(rule.exclude_near):
             return False
         if rule.require_near and not lemmas.intersection(rule.require_near):
@@ -200,6 +200,13 @@ class BlamingRules:
         if rule.exclude_negated and _negated(span[0]):
             return False
         return rule.allow_reported or not _reported_by_someone_else(span)
+
+
+def near_words(sentence: Span) -> set[str]:
+    """What `exclude_near`/`require_near` compare with: each token's lemma and lowercase form,
+    and that form without a final period, so that "Ms." counts as "ms"."""
+    words = {t.lemma_.lower() for t in sentence} | {t.lower_ for t in sentence}
+    return words | {word.rstrip(".") for word in words if word.endswith(".") and len(word) > 1}
 
 
 REFUSING_LEMMAS = frozenset({"refuse", "decline"})

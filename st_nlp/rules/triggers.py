@@ -10,7 +10,8 @@ the rule's own:
 - a word's possible lemmas are all those spaCy's rule lemmatizer could give it under *any*
   part of speech (every exception and every suffix rule of its tables, unfiltered by the word
   index), the lemmas the attribute ruler sets on that word (and, for every word, those it sets
-  on a token without a literal word), and the word itself as written and lowercased;
+  on a token without a literal word), and the word itself as written and lowercased (also
+  without a final period: "Ms." meets `require_near` as "ms", `engine.near_words`);
 - a pattern is possible when each of its required tokens (no `OP`, or `+`) with literal
   `LOWER`/`LEMMA` values has one of them among the words / possible lemmas; a rule with
   `require_near` also needs one of those; `exclude_near` is ignored (it only removes hits);
@@ -117,6 +118,8 @@ class PossibleLemmas:
     def of(self, text: str) -> frozenset[str]:
         lower = text.lower()
         lemmas = {text, lower}
+        if lower.endswith(".") and len(lower) > 1:
+            lemmas.add(lower.rstrip("."))
         for table in self._exceptions:
             lemmas.update(table.get(lower, ()))
         for old, new in self._rules:
