@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 
 DANGLING = frozenset({"AUX", "PART", "ADP", "DET", "SCONJ", "CCONJ"})
 # A span of these alone points at no blaming word ("It", "there", "they").
-FUNCTION_WORDS = frozenset({"AUX", "PART", "ADP", "DET", "SCONJ", "CCONJ", "PRON", "PUNCT"})
+FUNCTION_WORDS = DANGLING | {"PRON", "PUNCT"}
 MAX_EXTENSION = 6  # tokens
 # A verb that says little without what follows it: "appeared" (unaffected), "continues" (to
 # have contact), "seemed" (genuinely remorseful).
@@ -60,17 +60,21 @@ def complete_phrase(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         return None
     last = tokens[-1]
     stop = last.i
-    complement = next((c for c in last.rights if c.dep_ in OPEN_COMPLEMENTS), None)
     if last.pos_ == "DET" or last.dep_ == "poss":
         stop = with_determined_noun(doc, last.i)
     elif last.pos_ in DANGLING:
         stop = through_phrase(doc, last.i, last.head if last.pos_ in {"AUX", "PART"} else last)
-    elif last.pos_ == "VERB" and complement is not None:
+    elif last.pos_ == "VERB" and (complement := open_complement(last)) is not None:
         stop = through_phrase(doc, last.i, complement)  # "appeared" -> "appeared unaffected"
     stop = with_head_noun(doc, stop)
     if all(token.pos_ in FUNCTION_WORDS for token in doc[tokens[0].i : stop + 1]):
         return None  # "The", "It", "there": no word that could carry blame
     return (tokens[0].idx, doc[stop].idx + len(doc[stop].text))
+
+
+def open_complement(verb: Token) -> Token | None:
+    """What `verb` says little without, after it ("appeared" unaffected), if anything."""
+    return next((c for c in verb.rights if c.dep_ in OPEN_COMPLEMENTS), None)
 
 
 def through_phrase(doc: Doc, last: int, head: Token) -> int:
