@@ -21,7 +21,7 @@ from typing import Any, Protocol, cast
 import numpy as np
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from st_nlp.classifiers.base import SentenceClassifier, get_loader
 from st_nlp.classifiers.cache import ScoreCache
@@ -30,7 +30,6 @@ from st_nlp.classifiers.minilm import MiniLMClassifier
 from st_nlp.classifiers.onnx_minilm import RUNTIMES, to_onnx
 from st_nlp.model_store import read_config, resolve_model_dir
 from st_nlp.nlp import load_pipeline
-from st_nlp.overlap import beside
 from st_nlp.quality import QualityReport, QualityWeights, assess
 from st_nlp.review_cache import (
     LruMemo,
@@ -157,7 +156,7 @@ class Reviewer:
         self.model_dir = model_dir
         # With the score cache on, the tagger's spans are memoized per sentence as well (they
         # depend on the sentence's text alone).
-        self.tagged_memo: LruMemo[list[Finding]] | None = (
+        self.tagged_memo: LruMemo[list[TaggedSpan]] | None = (
             LruMemo(f"tagger|{cache.model_version}", cache.maxsize) if cache is not None else None
         )
         self.note_parser: MemoizedNoteParser | None = (
@@ -352,10 +351,13 @@ class Reviewer:
             if row[BLAMING_INDEX] >= self.thresholds[BLAMING_INDEX]
         ]
         flat_found = [found for per_doc in per_sentence for found in per_doc]
-        flat_starts = [s.start_char for spans in spans_per_doc for s in spans]
-        for i, extra in zip(
-            flagged, self.tagged_findings([flat_texts[i] for i in flagged]), strict=True
-        ):
+        flat_spans = [s for spans in spans_per_doc for s in spans]
+        flat_starts = [s.start_char for s in flat_spans]
+        # The tagger's spans are read against the note's own parse, as the rules are.
+        tagged = self.tagged_findings(
+            [flat_texts[i] for i in flagged], [flat_spans[i] for i in flagged]
+        )
+        for i, extra in zip(flagged, tagged, strict=True):
             flat_found[i] = merge_findings(flat_found[i], extra, flat_starts[i])
         decisions = self.decide(probabilities, [bool(found) for found in flat_found])
         if self.rewriter is not None:
@@ -429,54 +431,37 @@ class Reviewer:
         return docs, [self.rules.find(doc) if doc.text.strip() else [] for doc in docs]
 
     def tagged_findings(
-        self, sentences: Sequence[str], docs: Sequence[Doc | None] | None = None
+        self, sentences: Sequence[str], docs: Sequence[Doc | Span | None] | None = None
     ) -> list[list[Finding]]:
         """The span tagger's findings per sentence (offsets relative to each sentence).
 
         An `agentless` span whose verb has a named actor is dropped (`spans.actor`): the
         tagger reads words, and "Mr. Reed assaulted Ms. Alvarez" is what the model asks for.
         Spans ending on a function word are carried to the end of their phrase
-        (`spans.boundaries`). Both read the sentence parsed on its own: `docs`, when the
-        caller already holds those parses (None where it does not), else parsed here.
+        (`spans.boundaries`). Both read a parse of the sentence: `docs`, where the caller
+        holds one (the sentence parsed on its own, or its span of the parsed note, as `review`
+        passes: the rules read that same parse), else the sentence is parsed here, and only
+        where the tagger found a span (about one flagged sentence in nine has none).
+
+        With the cache on, the tagger's spans are memoized per sentence text (they depend on
+        the words alone); reading them against the parse is cheap and done on every call.
         """
         if self.tagger is None or not sentences:
             return [[] for _ in sentences]
-        tagger = self.tagger
-        parsed = {
-            text: doc
-            for text, doc in zip(sentences, docs or [None] * len(sentences), strict=True)
-            if doc is not None
-        }
-
-        def nlp(text: str) -> Doc:
-            return parsed[text] if text in parsed else self.nlp(text)
-
-        def compute(texts: list[str]) -> list[list[Finding]]:
-            # The sentences are parsed while this thread waits for the tagger's graph
-            # (`st_nlp.overlap`): nearly every flagged sentence has tagger spans (191 of 216
-            # on dev), so a parse is rarely wasted, and its ~2.5 ms no longer add to an
-            # edit's wait.
-            parsing = beside(lambda: [nlp(text) for text in texts])
-            predicted = tagger.predict(texts)
-            docs = parsing.result()
-            found: list[list[Finding]] = []
-            for doc, spans in zip(docs, predicted, strict=True):
-                if not spans:
-                    found.append([])
-                    continue
-                kept: list[Finding] = []
-                for span in spans:
-                    if span.subtype == AGENTLESS and names_its_actor(doc, span.start, span.end):
-                        continue
-                    bounds = complete_phrase(doc, span.start, span.end)
-                    if bounds is not None:
-                        kept.append(tagged_finding(replace(span, start=bounds[0], end=bounds[1])))
-                found.append(kept)
-            return found
-
-        if self.tagged_memo is None:
-            return compute(list(sentences))
-        return [list(found) for found in self.tagged_memo.get_many(sentences, compute)]
+        texts = list(sentences)
+        predicted = (
+            self.tagger.predict(texts)
+            if self.tagged_memo is None
+            else self.tagged_memo.get_many(texts, self.tagger.predict)
+        )
+        parses: list[Doc | Span | None] = list(docs) if docs is not None else [None] * len(texts)
+        unparsed = [i for i, spans in enumerate(predicted) if spans and parses[i] is None]
+        for i, parsed in zip(unparsed, self.nlp.pipe([texts[i] for i in unparsed]), strict=True):
+            parses[i] = parsed
+        return [
+            phrase_findings(parse, spans) if spans and parse is not None else []
+            for parse, spans in zip(parses, predicted, strict=True)
+        ]
 
     def _scores(self, texts: list[str], rule_fired: list[bool]) -> np.ndarray:
         if not texts:
@@ -518,6 +503,21 @@ def tagged_finding(span: TaggedSpan) -> Finding:
         rationale=info.discursive_operation,
         principle="Pivot to the perpetrator: name who did what, and its impact on the children",
     )
+
+
+def phrase_findings(parse: Doc | Span, spans: Sequence[TaggedSpan]) -> list[Finding]:
+    """The tagger's spans of one sentence as findings, read against its parse (a doc of the
+    sentence, or its span of a parsed note): agentless spans whose verb names its actor are
+    dropped, the others carried to the end of their phrase."""
+    doc = parse.as_doc() if isinstance(parse, Span) else parse
+    kept: list[Finding] = []
+    for span in spans:
+        if span.subtype == AGENTLESS and names_its_actor(doc, span.start, span.end):
+            continue
+        bounds = complete_phrase(doc, span.start, span.end)
+        if bounds is not None:
+            kept.append(tagged_finding(replace(span, start=bounds[0], end=bounds[1])))
+    return kept
 
 
 def merge_findings(rules: list[Finding], tagged: list[Finding], offset: int) -> list[Finding]:

@@ -180,6 +180,38 @@ def test_tagger_agentless_span_on_an_active_sentence_is_not_a_finding(nlp: Langu
     assert any(f.subtype == "agentless" for f in passive)
 
 
+def test_tagger_reads_the_parse_it_is_given_and_parses_only_sentences_with_spans() -> None:
+    """`review` hands the tagger each flagged sentence's span of the parsed note (the parse the
+    rules read); read against it, the findings are those of the sentence parsed on its own.
+    A sentence is parsed here only where the tagger found words, and with the cache on the
+    memo keeps the tagger's raw spans, so a second parse given for the same text is read."""
+    from st_nlp import Reviewer
+
+    sentences = ["Ms. Alvarez was assaulted.", "CW met with the family at the office."]
+    reviewer = Reviewer.load(suggestions=False)
+    note = reviewer.nlp(" ".join(sentences))
+    spans = list(note.sents)
+    assert [s.text for s in spans] == sentences
+    alone = reviewer.tagged_findings(sentences)
+    assert reviewer.tagged_findings(sentences, spans) == alone
+    assert any(f.subtype == "agentless" for f in alone[0])
+    assert alone[1] == []
+
+    parsed: list[str] = []
+    pipe = reviewer.nlp.pipe
+
+    def counting_pipe(texts: list[str], **kwargs: object) -> object:
+        parsed.extend(texts)
+        return pipe(texts, **kwargs)
+
+    reviewer.nlp.pipe = counting_pipe  # type: ignore[method-assign]
+    try:
+        reviewer.tagged_findings(sentences)
+    finally:
+        del reviewer.nlp.pipe
+    assert parsed == sentences[:1]
+
+
 @pytest.mark.parametrize(
     ("sentence", "tagged", "expected"),
     [
