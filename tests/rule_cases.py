@@ -55,6 +55,11 @@ FLAGGED: list[tuple[str, str, str]] = [
     ("mom got punched in the kitchen", "got punched", "agentless"),
     ("The bedroom door was kicked in around 2 a.m.", "was kicked", "agentless"),
     ("Ms. Ruiz was choked, and a neighbor was called by the kids.", "was choked", "agentless"),
+    # Coercive control done to a person, no actor (codebook 6.3): only with a person as subject.
+    ("Ms. Sandoval was followed home from work twice.", "was followed", "agentless"),
+    ("He was locked out of the apartment overnight.", "was locked", "agentless"),
+    ("She was tracked through an app on her phone.", "was tracked", "agentless"),
+    ("The children were locked in their bedroom.", "were locked", "agentless"),
     ("Both parents will complete anger management.", "anger management", "mutualizing"),
     ("Dad just snapped after the layoff.", "Dad just snapped", "minimizing_excusing"),
     ("He hit her out of jealousy.", "out of jealousy", "minimizing_excusing"),
@@ -96,6 +101,13 @@ NOT_FLAGGED: list[str] = [
     "Mr. Ortiz was struck with a broom handle by his partner, Luis Vega.",
     "The appointment with the housing worker got pushed to Friday.",
     "The family was kicked off the housing waitlist.",
+    # The coercive-control verbs' other senses: things as subjects, particles, figures of speech.
+    "The safety plan was followed.",
+    "The door was locked when CW arrived.",
+    "Father was locked up for the weekend.",
+    "Mother was tracked down at the shelter.",
+    "Parents are locked in a power struggle over the children.",
+    "Mother was followed by Mr. Reed in his truck.",
     # Remedies for the person who used violence are facts (codebook 6.22); ruling couples
     # counseling out is not recommending it.
     "Father completed 10 of 26 anger management sessions.",

@@ -34,6 +34,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from st_nlp.rewrite.parties import CHILD_WORDS, PERSON_ROLES
 from st_nlp.rules.spec import RULES_RESOURCE, RuleFile, RuleSpec, load_rule_file, word_counts
 from st_nlp.spans.boundaries import rule_span_phrase
 from st_nlp.taxonomy import Label
@@ -139,9 +140,16 @@ class BlamingRules:
                 self.matchers.append((rule, matcher, pattern_anchors(rule.patterns)))
 
     @cached_property
-    def _passive_rules(self) -> list[tuple[RuleSpec, frozenset[str]]]:
+    def _passive_rules(self) -> list[tuple[RuleSpec, PassiveSense]]:
         return [
-            (rule, frozenset(v.lower() for v in rule.verbs))
+            (
+                rule,
+                PassiveSense(
+                    frozenset(v.lower() for v in rule.verbs),
+                    OTHER_SENSE_PARTICLES | {p.lower() for p in rule.other_sense_particles},
+                    rule.person_subject,
+                ),
+            )
             for rule in self.rule_file.rules
             if rule.kind == "agentless_passive"
         ]
@@ -164,8 +172,8 @@ class BlamingRules:
                     continue
                 for _, start, end in matcher(unit):
                     candidates.append((doc[unit.start + start : unit.start + end], rule))
-        for rule, verbs in self._passive_rules:
-            candidates.extend((span, rule) for span in _agentless_passives(doc, verbs))
+        for rule, sense in self._passive_rules:
+            candidates.extend((span, rule) for span in _agentless_passives(doc, sense))
         kept = [(span, rule) for span, rule in candidates if self._context_allows(span, rule)]
         by_span = {(span.start, span.end): rule for span, rule in kept}
         spans = sorted(filter_spans([span for span, _ in kept]), key=lambda s: s.start)
@@ -276,6 +284,10 @@ NON_VIOLENT_SUBJECTS = frozenset(
     " paperwork schedule payment bill rent check ball button list waitlist program team caseload"
     " benefits lease insurance roster".split()
 )
+PERSONAL_PRONOUNS = frozenset("i you he she we they him her them".split())
+# Who a passive of coercive control is done to (`RuleSpec.person_subject`): the parties' and
+# the children's words, and the agencies' words for a parent.
+PERSON_WORDS = PERSON_ROLES | CHILD_WORDS | frozenset("client parent caregiver mgm pgm".split())
 # "It was pushed back", "something got thrown": pronouns that stand for a thing or an event.
 NON_PERSON_PRONOUNS = frozenset("it this that which what something anything everything".split())
 # Particles that turn a violence verb into another sense: "pushed back" (rescheduled), "kicked
@@ -289,8 +301,20 @@ TIME_WORDS = frozenset(
 )
 
 
-def _agentless_passives(doc: Doc, verbs: frozenset[str]) -> list[Span]:
+@dataclass(frozen=True)
+class PassiveSense:
+    """What an agentless-passive rule matches: its verbs, the particles that give them another
+    sense, and whether the subject must be a person (`is_person`)."""
+
+    verbs: frozenset[str]
+    other_particles: frozenset[str]
+    person_subject: bool
+
+
+def _agentless_passives(doc: Doc, sense: PassiveSense) -> list[Span]:
+    """Passives of the rule's verbs, in the rule's sense, with no agent."""
     spans = []
+    verbs = sense.verbs
     for token in doc:
         if token.lemma_.lower() not in verbs and token.lower_ not in verbs:
             continue
@@ -302,10 +326,12 @@ def _agentless_passives(doc: Doc, verbs: frozenset[str]) -> list[Span]:
         aux = [c for c in token.children if c.dep_ == "auxpass"]
         if not aux:
             continue
-        if any(_other_sense(c) for c in token.children):
+        if any(_other_sense(c, sense.other_particles) for c in token.children):
             continue
         subjects = [c for c in token.children if c.dep_ == "nsubjpass"]
         if subjects and _not_about_violence(subjects[0]):
+            continue
+        if sense.person_subject and not (subjects and is_person(subjects[0])):
             continue
         if _has_agent_phrase(token):
             continue
@@ -314,11 +340,11 @@ def _agentless_passives(doc: Doc, verbs: frozenset[str]) -> list[Span]:
     return spans
 
 
-def _other_sense(child: Token) -> bool:
+def _other_sense(child: Token, particles: frozenset[str]) -> bool:
     """ "pushed back", "kicked off the waitlist": a particle, or a preposition whose object is
     not a person or place but a list or program."""
     if child.dep_ == "prt":
-        return child.lower_ in OTHER_SENSE_PARTICLES
+        return child.lower_ in particles
     if child.dep_ == "prep" and child.lower_ in {"off", "from", "out"}:
         return any(_not_about_violence(o) for o in child.children if o.dep_ == "pobj")
     return False
@@ -328,6 +354,15 @@ def _not_about_violence(subject: Token) -> bool:
     if subject.pos_ == "PRON":
         return subject.lower_ in NON_PERSON_PRONOUNS
     return subject.lemma_.lower() in NON_VIOLENT_SUBJECTS or subject.lower_ in NON_VIOLENT_SUBJECTS
+
+
+def is_person(token: Token) -> bool:
+    """A name, a personal pronoun, or a word for a family member, party or child."""
+    if token.pos_ == "PROPN" or token.ent_type_ == "PERSON":
+        return True
+    if token.pos_ == "PRON":
+        return token.lower_ in PERSONAL_PRONOUNS
+    return bool({token.lemma_.lower(), token.lower_} & PERSON_WORDS)
 
 
 def _has_agent_phrase(verb: Token) -> bool:

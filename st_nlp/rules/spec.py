@@ -42,6 +42,12 @@ class RuleSpec(BaseModel):
     # Drop a match whose first word is negated or refused ("will not allow him in", "refused to
     # let him in"): the cue's opposite.
     exclude_negated: bool = False
+    # Agentless passives only: keep a match only where the passive's subject is a person ("she
+    # was followed home"), for verbs whose other senses take things ("the plan was followed").
+    person_subject: bool = False
+    # Agentless passives only: particles that give these verbs another sense, besides the ones
+    # every passive rule knows ("locked up" is jailed, "tracked down" is found).
+    other_sense_particles: list[str] = Field(default_factory=list)
 
 
 class RuleFile(BaseModel):

@@ -12,18 +12,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from st_nlp.rewrite.parties import PERSON_ROLES
-from st_nlp.rules.engine import TIME_WORDS
-
-PERSONAL_PRONOUNS = frozenset("i you he she we they him her them".split())
-
-
-def _is_person(token: Token) -> bool:
-    if token.pos_ == "PROPN" or token.ent_type_ == "PERSON":
-        return True
-    if token.pos_ == "PRON":
-        return token.lower_ in PERSONAL_PRONOUNS
-    return token.lemma_.lower() in PERSON_ROLES or token.lower_ in PERSON_ROLES
+from st_nlp.rules.engine import TIME_WORDS, is_person
 
 
 def _actors(verb: Token) -> list[tuple[Token, bool]]:
@@ -44,7 +33,7 @@ def _names_actor(actor: Token, from_agent: bool) -> bool:
     rule: "her car was hit by another driver" is no agentless passive of violence."""
     if from_agent:
         return not (actor.like_num or actor.lower_ in TIME_WORDS)
-    return _is_person(actor)
+    return is_person(actor)
 
 
 def names_its_actor(doc: Doc, start: int, end: int) -> bool:
