@@ -61,6 +61,22 @@ FLAGGED: list[tuple[str, str, str]] = [
     ("She was tracked through an app on her phone.", "was tracked", "agentless"),
     ("The children were locked in their bedroom.", "were locked", "agentless"),
     ("Both parents will complete anger management.", "anger management", "mutualizing"),
+    ("Refer both adults to mediation for the visitation schedule.", "mediation", "mutualizing"),
+    ("Mother yells at him too, so it goes both ways.", "it goes both ways", "mutualizing"),
+    ("It takes two, and mom admits she yells at him too.", "It takes two", "mutualizing"),
+    ("There is a lot of yelling on both sides.", "on both sides", "mutualizing"),
+    # A protective order ended, framed as the survivor's choice; the perpetrator let back in by
+    # name.
+    (
+        "Mother chose to dismiss the protective order.",
+        "chose to dismiss the protective order",
+        "survivor_blame",
+    ),
+    (
+        "Ms. Dunn let Shannon come back after the assault.",
+        "let Shannon come back",
+        "survivor_blame",
+    ),
     ("Dad just snapped after the layoff.", "Dad just snapped", "minimizing_excusing"),
     ("He hit her out of jealousy.", "out of jealousy", "minimizing_excusing"),
     ("She keeps going back to him.", "going back to him", "survivor_blame"),
@@ -101,6 +117,13 @@ NOT_FLAGGED: list[str] = [
     "Mr. Ortiz was struck with a broom handle by his partner, Luis Vega.",
     "The appointment with the housing worker got pushed to Friday.",
     "The family was kicked off the housing waitlist.",
+    # Idioms of mutuality in their literal senses; orders allowing contact by name; the agency
+    # dropping its own referral.
+    "It takes two hours to get to the clinic.",
+    "Officer noted red marks on both sides of her neck.",
+    "Neighbors on both sides know to call 911.",
+    "The protective order allows Mr. Rostami supervised contact with the children.",
+    "CW decided to drop the second referral.",
     # The coercive-control verbs' other senses: things as subjects, particles, figures of speech.
     "The safety plan was followed.",
     "The door was locked when CW arrived.",
