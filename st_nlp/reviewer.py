@@ -41,7 +41,7 @@ from st_nlp.review_cache import (
 from st_nlp.rules.engine import BlamingRules, Finding
 from st_nlp.rules.triggers import RuleTriggers
 from st_nlp.segment import check_length, parse_notes, sentence_spans
-from st_nlp.spans.actor import names_its_actor
+from st_nlp.spans.actor import names_a_violent_actor, names_its_actor
 from st_nlp.spans.boundaries import complete_phrase
 from st_nlp.spans.tagger import SpanTagger, TaggedSpan
 from st_nlp.taxonomy import LABELS, SUBTYPE_INFO, BlameSubtype, Label
@@ -508,16 +508,26 @@ def tagged_finding(span: TaggedSpan) -> Finding:
 def phrase_findings(parse: Doc | Span, spans: Sequence[TaggedSpan]) -> list[Finding]:
     """The tagger's spans of one sentence as findings, read against its parse (a doc of the
     sentence, or its span of a parsed note): agentless spans whose verb names its actor are
-    dropped, the others carried to the end of their phrase."""
+    dropped, the others carried to the end of their phrase. A span carried into the next one
+    ("during" + "the incident") becomes one finding: the writer sees each word marked once."""
     doc = parse.as_doc() if isinstance(parse, Span) else parse
-    kept: list[Finding] = []
+    completed: list[TaggedSpan] = []
     for span in spans:
-        if span.subtype == AGENTLESS and names_its_actor(doc, span.start, span.end):
+        if span.subtype == AGENTLESS and (
+            names_its_actor(doc, span.start, span.end) or names_a_violent_actor(doc)
+        ):
             continue
         bounds = complete_phrase(doc, span.start, span.end)
-        if bounds is not None:
-            kept.append(tagged_finding(replace(span, start=bounds[0], end=bounds[1])))
-    return kept
+        if bounds is None:
+            continue
+        completed.append(replace(span, start=bounds[0], end=bounds[1]))
+    merged: list[TaggedSpan] = []
+    for span in sorted(completed, key=lambda s: (s.start, s.end)):
+        if merged and span.start < merged[-1].end:
+            previous = merged.pop()
+            span = replace(previous, end=max(previous.end, span.end))
+        merged.append(span)
+    return [tagged_finding(span) for span in merged]
 
 
 def merge_findings(rules: list[Finding], tagged: list[Finding], offset: int) -> list[Finding]:

@@ -117,6 +117,9 @@ NOT_FLAGGED: list[str] = [
     "Mr. Ortiz was struck with a broom handle by his partner, Luis Vega.",
     "The appointment with the housing worker got pushed to Friday.",
     "The family was kicked off the housing waitlist.",
+    # Mutualizing nouns that are denied: there was none.
+    "There is no history of DV between the current caregivers.",
+    "There was no domestic dispute between the parents.",
     # Idioms of mutuality in their literal senses; orders allowing contact by name; the agency
     # dropping its own referral.
     "It takes two hours to get to the clinic.",

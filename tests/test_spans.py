@@ -8,8 +8,8 @@ from spacy.language import Language
 from transformers import AutoTokenizer
 
 from st_nlp.classifiers.minilm import base_model_path
-from st_nlp.reviewer import merge_findings, tagged_finding
-from st_nlp.spans.actor import names_its_actor
+from st_nlp.reviewer import merge_findings, phrase_findings, tagged_finding
+from st_nlp.spans.actor import names_a_violent_actor, names_its_actor
 from st_nlp.spans.boundaries import complete_phrase, rule_span_phrase
 from st_nlp.spans.tagger import IGNORE, TAGS, TaggedSpan, decode, token_tags
 
@@ -178,6 +178,39 @@ def test_tagger_agentless_span_on_an_active_sentence_is_not_a_finding(nlp: Langu
     )
     assert all(f.subtype != "agentless" for f in active)
     assert any(f.subtype == "agentless" for f in passive)
+
+
+def test_tagger_spans_carried_into_each_other_become_one_finding(nlp: Language) -> None:
+    sentence = "The kids were at their grandmother's house during the incident."
+    start = sentence.index("during")
+    inner = sentence.index("the incident")
+    end = len(sentence) - 1
+    spans = [
+        TaggedSpan(inner, end, "agentless", 0.6),
+        TaggedSpan(start, end, "agentless", 0.7),
+    ]
+    found = phrase_findings(nlp(sentence), spans)
+    assert [sentence[f.start : f.end] for f in found] == ["during the incident"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("Mother was treated at the ER after Mr. Dean twisted her arm.", True),
+        ("Mother was treated at the ER for a broken wrist.", False),
+        # A verb of violence whose subject is no person names no actor.
+        ("Mother was treated at the ER after the door hit her arm.", False),
+    ],
+)
+def test_tagger_agentless_spans_go_where_the_sentence_names_who_used_violence(
+    nlp: Language, sentence: str, named: bool
+) -> None:
+    """Codebook 6.3 / 6.13: agentless language has no actor anywhere in the sentence."""
+    doc = nlp(sentence)
+    assert names_a_violent_actor(doc) is named
+    start = sentence.index("was treated")
+    found = phrase_findings(doc, [TaggedSpan(start, start + len("was treated"), "agentless", 0.6)])
+    assert bool(found) is not named
 
 
 def test_tagger_reads_the_parse_it_is_given_and_parses_only_sentences_with_spans() -> None:

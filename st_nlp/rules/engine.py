@@ -222,10 +222,19 @@ REFUSING_LEMMAS = frozenset({"refuse", "decline"})
 
 def _negated(token: Token) -> bool:
     """True when `token`'s verb is negated ("will not allow", "agrees not to let") or refused
-    ("refused to let")."""
+    ("refused to let"), or its noun is denied ("no DV between them", "no history of DV
+    between the caregivers", "no domestic dispute")."""
     if any(child.dep_ == "neg" for child in token.children):
         return True
-    return token.dep_ == "xcomp" and token.head.lemma_.lower() in REFUSING_LEMMAS
+    if token.dep_ == "xcomp" and token.head.lemma_.lower() in REFUSING_LEMMAS:
+        return True
+    noun = token.head if token.dep_ in {"amod", "compound"} else token
+    if noun.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    nouns = [noun]
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of":  # "no history / report / sign of DV"
+        nouns.append(noun.head.head)
+    return any(c.lower_ == "no" or c.dep_ == "neg" for n in nouns for c in n.children)
 
 
 def literal_values(token: dict[str, Any], attribute: str) -> frozenset[str] | None:

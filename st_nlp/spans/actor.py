@@ -5,14 +5,19 @@ The tagger reads words, not grammar, so it learns "assaulted" as agentless from 
 exactly the active-voice sentence the Safe & Together Model asks for. A span is dropped when a
 verb in it has a person as its subject, or any `by` agent but a date (as for the rule), outside
 the span; event nouns ("the incident happened") and expletives ("it escalated") name no actor
-and keep the span.
+and keep the span. So is every `agentless` span of a sentence where a verb of violence or
+control has a person as its actor ("was treated at the ER after Mr. Dean twisted her arm"):
+the codebook's agentless language has no actor anywhere in the sentence.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Doc, Token
 
 from st_nlp.rules.engine import TIME_WORDS, is_person
+from st_nlp.rules.spec import load_rule_file
 
 
 def _actors(verb: Token) -> list[tuple[Token, bool]]:
@@ -47,4 +52,28 @@ def names_its_actor(doc: Doc, start: int, end: int) -> bool:
         for actor, from_agent in _actors(token):
             if not span.start <= actor.i < span.end and _names_actor(actor, from_agent):
                 return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def violence_verbs() -> frozenset[str]:
+    """The verbs of the packaged agentless-passive rules: violence and coercive control."""
+    return frozenset(
+        verb.lower()
+        for rule in load_rule_file().rules
+        if rule.kind == "agentless_passive"
+        for verb in rule.verbs
+    )
+
+
+def names_a_violent_actor(doc: Doc) -> bool:
+    """True when some verb of violence or control in `doc` has a person as its actor ("after
+    Mr. Dean twisted her arm"): the codebook's agentless language has no actor anywhere in the
+    sentence (6.3, 6.13), so the tagger's other `agentless` spans there are dropped too."""
+    verbs = violence_verbs()
+    for token in doc:
+        if token.pos_ != "VERB" or not {token.lemma_.lower(), token.lower_} & verbs:
+            continue
+        if any(_names_actor(actor, from_agent) for actor, from_agent in _actors(token)):
+            return True
     return False
