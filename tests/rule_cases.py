@@ -14,6 +14,7 @@ FLAGGED: list[tuple[str, str, str]] = [
     ("The parents have a volatile relationship.", "volatile relationship", "mutualizing"),
     ("The couple was referred to couples counseling.", "couples counseling", "mutualizing"),
     ("LE responded to a domestic dispute at the home.", "domestic dispute", "mutualizing"),
+    ("Police responded to a domestic at the home.", "a domestic", "mutualizing"),
     ("The argument got physical on Friday.", "argument got physical", "minimizing_excusing"),
     ("Father has anger issues.", "anger issues", "minimizing_excusing"),
     ("FOB has anger management issues.", "anger management issues", "minimizing_excusing"),
@@ -117,6 +118,9 @@ NOT_FLAGGED: list[str] = [
     "Mr. Ortiz was struck with a broom handle by his partner, Luis Vega.",
     "The appointment with the housing worker got pushed to Friday.",
     "The family was kicked off the housing waitlist.",
+    # "Domestic" as a modifier, not police shorthand for a dispute.
+    "LE responded to a domestic violence call.",
+    "She works as a domestic worker at the hotel.",
     # Mutualizing nouns that are denied: there was none.
     "There is no history of DV between the current caregivers.",
     "There was no domestic dispute between the parents.",
