@@ -293,6 +293,7 @@ class Reviewer:
         parsed_at = set(possible)
         findings = [self.rules.find(doc) if i in parsed_at else [] for i, doc in enumerate(docs)]
         probabilities = self._scores(texts, [bool(found) for found in findings])
+        plain = self.plain_facts(probabilities, findings, docs)
         flagged = [
             i
             for i, row in enumerate(probabilities)
@@ -307,7 +308,7 @@ class Reviewer:
         )
         for i, extra in zip(flagged, tagged, strict=True):
             findings[i] = merge_findings(findings[i], extra, 0)
-        decisions = self.decide(probabilities, [bool(found) for found in findings])
+        decisions = self.decide(probabilities, [bool(found) for found in findings], plain)
         return probabilities, decisions, findings
 
     def review(self, text: str, context: dict[str, Any] | None = None) -> ReviewResult:
@@ -352,6 +353,7 @@ class Reviewer:
         ]
         flat_found = [found for per_doc in per_sentence for found in per_doc]
         flat_spans = [s for spans in spans_per_doc for s in spans]
+        plain = self.plain_facts(probabilities, flat_found, flat_spans)
         flat_starts = [s.start_char for s in flat_spans]
         # The tagger's spans are read against the note's own parse, as the rules are.
         tagged = self.tagged_findings(
@@ -359,7 +361,7 @@ class Reviewer:
         )
         for i, extra in zip(flagged, tagged, strict=True):
             flat_found[i] = merge_findings(flat_found[i], extra, flat_starts[i])
-        decisions = self.decide(probabilities, [bool(found) for found in flat_found])
+        decisions = self.decide(probabilities, [bool(found) for found in flat_found], plain)
         if self.rewriter is not None:
             self.rewriter.prepare(
                 [
@@ -379,17 +381,46 @@ class Reviewer:
             results.append(self._note_result(doc, spans, rows, chosen, found, context))
         return results
 
-    def decide(self, probabilities: np.ndarray, has_evidence: Sequence[bool]) -> np.ndarray:
+    def decide(
+        self,
+        probabilities: np.ndarray,
+        has_evidence: Sequence[bool],
+        plain_facts: Sequence[bool] | None = None,
+    ) -> np.ndarray:
         """Labels per sentence (rows of booleans): each score against its threshold, and
-        `blaming_language` without a rule or tagger span only above `blaming_without_evidence`.
+        `blaming_language` without a rule or tagger span only above `blaming_without_evidence`,
+        and never for a plain fact no rule flags (`plain_facts`, from `Reviewer.plain_facts`):
+        the span tagger's words there ("during the incident") are a look-alike, not evidence.
         """
         decisions = probabilities >= self.thresholds
         evidence = np.asarray(has_evidence, dtype=bool)
         if len(evidence):
-            decisions[:, BLAMING_INDEX] &= evidence | (
-                probabilities[:, BLAMING_INDEX] >= self.blaming_without_evidence
+            plain = (
+                np.asarray(plain_facts, dtype=bool)
+                if plain_facts is not None
+                else np.zeros(len(evidence), dtype=bool)
+            )
+            decisions[:, BLAMING_INDEX] &= ~plain & (
+                evidence | (probabilities[:, BLAMING_INDEX] >= self.blaming_without_evidence)
             )
         return decisions
+
+    def plain_facts(
+        self,
+        probabilities: np.ndarray,
+        rule_findings: Sequence[list[Finding]],
+        sentences: Sequence[Doc | Span],
+    ) -> list[bool]:
+        """Which sentences state a plain fact (`BlamingRules.plain_fact`) with no rule finding,
+        looked up only where it can change a decision (scored as blaming). The tagger is not
+        asked: its spans cannot make a plain fact blaming, so `classify`, which skips it where
+        it cannot change a decision, decides as `review` does."""
+        return [
+            not found
+            and row[BLAMING_INDEX] >= self.thresholds[BLAMING_INDEX]
+            and self.rules.plain_fact(sentence)
+            for row, found, sentence in zip(probabilities, rule_findings, sentences, strict=True)
+        ]
 
     def _note_result(
         self,

@@ -178,6 +178,41 @@ def test_reviewer_blaming_without_evidence_needs_the_higher_score(reviewer: Revi
     assert decisions[:, [i for i in range(len(LABELS)) if i != blaming]].all()
 
 
+def test_where_the_children_were_is_a_fact_unless_a_rule_flags_blaming_words(
+    reviewer: Reviewer,
+) -> None:
+    """Codebook 6.8 (`FACT-CHILD-LOCATION`): the classifier scores these location sentences as
+    blaming (0.6-0.9, from look-alikes that add "and were not affected"), and the tagger marks
+    "during the incident"; neither makes a plain fact blaming. A rule's words do, and cue words
+    keep a sentence from being read as a plain fact. `classify` and `review` decide alike."""
+    texts = [
+        "The children were not present during the incident.",
+        "The kids were at school during the incident.",
+        "The children were present when the police arrived.",
+        "The children were present but not affected.",
+        "The children were upstairs, so risk appears low.",
+    ]
+    scores, decisions, _ = reviewer.assess_sentences(texts)
+    blaming = LABELS.index("blaming_language")
+    assert (scores[:3, blaming] >= reviewer.thresholds[blaming]).all()
+    assert decisions[:, blaming].tolist() == [False, False, False, True, True]
+    assert [bool(r["labels"].count("blaming_language")) for r in reviewer.classify(texts)] == [
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
+    reviewed = reviewer.review("\n".join(texts))
+    assert ["blaming_language" in s.labels for s in reviewed.sentences] == [
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
+
+
 def test_classify_skips_only_tagging_that_cannot_change_a_label(reviewer: Reviewer) -> None:
     """`classify` tags fewer sentences (`all_findings=False`) but decides exactly as review and
     evaluate do, on corpus sentences with and without blaming language."""

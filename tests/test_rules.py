@@ -58,6 +58,25 @@ def test_rules_file_rejects_unknown_keys(tmp_path) -> None:  # type: ignore[no-u
         load_rule_file(bad)
 
 
+def test_plain_fact_patterns_read_words_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Plain facts run on tokenized text (most sentences are never parsed): a pattern that
+    needs a parse is refused when the file is loaded, not when a sentence reaches it."""
+    bad = tmp_path / "rules.yaml"
+    bad.write_text(
+        "version: 1\nrules: []\nplain_facts:\n  - id: FACT-X\n    rationale: r\n"
+        "    patterns:\n      - [{LEMMA: be}]\n"
+    )
+    with pytest.raises(ValueError, match="LEMMA"):
+        load_rule_file(bad)
+
+
+def test_plain_fact_matches_tokenized_text_and_stands_aside_for_cue_words(nlp, rules) -> None:  # type: ignore[no-untyped-def]
+    assert rules.plain_fact(nlp.make_doc("The children were at school during the incident."))
+    assert rules.plain_fact(nlp("The kids were asleep upstairs."))
+    assert not rules.plain_fact(nlp.make_doc("The children were present but not affected."))
+    assert not rules.plain_fact(nlp.make_doc("Father hit mother in the kitchen."))
+
+
 def test_rules_findings_point_at_exact_offsets_in_the_note(nlp, rules) -> None:  # type: ignore[no-untyped-def]
     text = "CW met BM on 3/2.\nThe parents have a volatile relationship."
     findings = rules.find(nlp(text))

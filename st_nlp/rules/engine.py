@@ -138,6 +138,19 @@ class BlamingRules:
                 matcher = Matcher(nlp.vocab, validate=True)
                 matcher.add(rule.id, rule.patterns)
                 self.matchers.append((rule, matcher, pattern_anchors(rule.patterns)))
+        self.plain_facts: list[tuple[frozenset[str], Matcher]] = []
+        for fact in self.rule_file.plain_facts:
+            matcher = Matcher(nlp.vocab, validate=True)
+            matcher.add(fact.id, fact.patterns)
+            self.plain_facts.append((frozenset(w.lower() for w in fact.exclude_near), matcher))
+
+    def plain_fact(self, sentence: Doc | Span) -> bool:
+        """True when the sentence states a plain fact (`RuleFile.plain_facts`) with none of
+        that fact's cue words: tokenized text is enough."""
+        words = {t.lower_ for t in sentence}
+        return any(
+            words.isdisjoint(cues) and bool(matcher(sentence)) for cues, matcher in self.plain_facts
+        )
 
     @cached_property
     def _passive_rules(self) -> list[tuple[RuleSpec, PassiveSense]]:

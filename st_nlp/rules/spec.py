@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from st_nlp.taxonomy import BlameSubtype
 
@@ -50,11 +50,44 @@ class RuleSpec(BaseModel):
     other_sense_particles: list[str] = Field(default_factory=list)
 
 
+# What a plain-fact pattern may read: the words alone, so that it runs on tokenized text (most
+# sentences are never parsed, `RuleTriggers`).
+PLAIN_FACT_ATTRIBUTES = frozenset({"LOWER", "ORTH", "TEXT", "OP", "IS_PUNCT", "LIKE_NUM"})
+
+
+class PlainFactSpec(BaseModel):
+    """Wording the codebook calls a plain fact, never blaming language by itself ("the
+    children were at school during the incident", codebook 6.8). A sentence that matches, holds
+    none of `exclude_near` (cue words that would make it blaming) and has no blaming words a
+    rule or the span tagger can point at is not called blaming, whatever the classifier scores:
+    the classifier learns such sentences from look-alikes that add a blaming clause."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^FACT-[A-Z0-9-]+$")
+    rationale: str
+    patterns: list[list[dict[str, Any]]] = Field(min_length=1)
+    exclude_near: list[str] = Field(default_factory=list)
+
+    @field_validator("patterns")
+    @classmethod
+    def _words_only(cls, patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        for pattern in patterns:
+            for token in pattern:
+                extra = set(token) - PLAIN_FACT_ATTRIBUTES
+                if extra:
+                    raise ValueError(
+                        f"plain-fact patterns read words only; {sorted(extra)} needs a parse"
+                    )
+        return patterns
+
+
 class RuleFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int
     rules: list[RuleSpec]
+    plain_facts: list[PlainFactSpec] = Field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
