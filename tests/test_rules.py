@@ -48,25 +48,27 @@ def test_rules_file_has_unique_ids_messages_and_rationales() -> None:
     }
 
 
-def test_rules_file_rejects_unknown_keys(tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (
+            "version: 1\nrules:\n  - id: SB-X\n    subtype: survivor_blame\n    severity: high\n"
+            "    message: m\n    rationale: r\n    principle: p\n    patern: []\n",
+            "patern",
+        ),
+        # Plain facts run on tokenized text (most sentences are never parsed): a pattern that
+        # needs a parse is refused when the file is loaded, not when a sentence reaches it.
+        (
+            "version: 1\nrules: []\nplain_facts:\n  - id: FACT-X\n    rationale: r\n"
+            "    patterns:\n      - [{LEMMA: be}]\n",
+            "LEMMA",
+        ),
+    ],
+)
+def test_rules_file_refuses_what_it_cannot_run(tmp_path, text: str, named: str) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "rules.yaml"
-    bad.write_text(
-        "version: 1\nrules:\n  - id: SB-X\n    subtype: survivor_blame\n    severity: high\n"
-        "    message: m\n    rationale: r\n    principle: p\n    patern: []\n"
-    )
-    with pytest.raises(ValueError, match="patern"):
-        load_rule_file(bad)
-
-
-def test_plain_fact_patterns_read_words_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Plain facts run on tokenized text (most sentences are never parsed): a pattern that
-    needs a parse is refused when the file is loaded, not when a sentence reaches it."""
-    bad = tmp_path / "rules.yaml"
-    bad.write_text(
-        "version: 1\nrules: []\nplain_facts:\n  - id: FACT-X\n    rationale: r\n"
-        "    patterns:\n      - [{LEMMA: be}]\n"
-    )
-    with pytest.raises(ValueError, match="LEMMA"):
+    bad.write_text(text)
+    with pytest.raises(ValueError, match=named):
         load_rule_file(bad)
 
 
