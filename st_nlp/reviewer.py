@@ -353,7 +353,7 @@ class Reviewer:
         ]
         flat_found = [found for per_doc in per_sentence for found in per_doc]
         flat_spans = [s for spans in spans_per_doc for s in spans]
-        plain = self.plain_facts(probabilities, flat_found, flat_spans)
+        plain = self.plain_facts(probabilities, flat_found, flat_spans)  # rule findings only
         flat_starts = [s.start_char for s in flat_spans]
         # The tagger's spans are read against the note's own parse, as the rules are.
         tagged = self.tagged_findings(
@@ -542,10 +542,11 @@ def phrase_findings(parse: Doc | Span, spans: Sequence[TaggedSpan]) -> list[Find
     dropped, the others carried to the end of their phrase. A span carried into the next one
     ("during" + "the incident") becomes one finding: the writer sees each word marked once."""
     doc = parse.as_doc() if isinstance(parse, Span) else parse
+    actor_named = any(s.subtype == AGENTLESS for s in spans) and names_a_violent_actor(doc)
     completed: list[TaggedSpan] = []
     for span in spans:
         if span.subtype == AGENTLESS and (
-            names_its_actor(doc, span.start, span.end) or names_a_violent_actor(doc)
+            actor_named or names_its_actor(doc, span.start, span.end)
         ):
             continue
         bounds = complete_phrase(doc, span.start, span.end)

@@ -58,9 +58,9 @@ PLAIN_FACT_ATTRIBUTES = frozenset({"LOWER", "ORTH", "TEXT", "OP", "IS_PUNCT", "L
 class PlainFactSpec(BaseModel):
     """Wording the codebook calls a plain fact, never blaming language by itself ("the
     children were at school during the incident", codebook 6.8). A sentence that matches, holds
-    none of `exclude_near` (cue words that would make it blaming) and has no blaming words a
-    rule or the span tagger can point at is not called blaming, whatever the classifier scores:
-    the classifier learns such sentences from look-alikes that add a blaming clause."""
+    none of `exclude_near` (cue words that would make it blaming) and has no rule finding is not
+    called blaming, whatever the classifier scores or the span tagger marks: both learn such
+    sentences from look-alikes that add a blaming clause."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
