@@ -192,25 +192,14 @@ def test_where_the_children_were_is_a_fact_unless_a_rule_flags_blaming_words(
         "The children were present but not affected.",
         "The children were upstairs, so risk appears low.",
     ]
+    expected = [False, False, False, True, True]
     scores, decisions, _ = reviewer.assess_sentences(texts)
     blaming = LABELS.index("blaming_language")
     assert (scores[:3, blaming] >= reviewer.thresholds[blaming]).all()
-    assert decisions[:, blaming].tolist() == [False, False, False, True, True]
-    assert [bool(r["labels"].count("blaming_language")) for r in reviewer.classify(texts)] == [
-        False,
-        False,
-        False,
-        True,
-        True,
-    ]
+    assert decisions[:, blaming].tolist() == expected
+    assert ["blaming_language" in r["labels"] for r in reviewer.classify(texts)] == expected
     reviewed = reviewer.review("\n".join(texts))
-    assert ["blaming_language" in s.labels for s in reviewed.sentences] == [
-        False,
-        False,
-        False,
-        True,
-        True,
-    ]
+    assert ["blaming_language" in s.labels for s in reviewed.sentences] == expected
 
 
 def test_classify_skips_only_tagging_that_cannot_change_a_label(reviewer: Reviewer) -> None:

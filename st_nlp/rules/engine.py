@@ -227,7 +227,12 @@ def near_words(sentence: Span) -> set[str]:
     """What `exclude_near`/`require_near` compare with: each token's lemma and lowercase form,
     and that form without a final period, so that "Ms." counts as "ms"."""
     words = {t.lemma_.lower() for t in sentence} | {t.lower_ for t in sentence}
-    return words | {word.rstrip(".") for word in words if word.endswith(".") and len(word) > 1}
+    return words | {without_final_period(word) for word in words}
+
+
+def without_final_period(word: str) -> str:
+    """`word` without its final period ("ms." -> "ms"), as rules name titles; a lone "." stays."""
+    return word.rstrip(".") if len(word) > 1 else word
 
 
 REFUSING_LEMMAS = frozenset({"refuse", "decline"})

@@ -34,7 +34,7 @@ from spacy.language import Language
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc
 
-from st_nlp.rules.engine import literal_values, required_tokens
+from st_nlp.rules.engine import literal_values, required_tokens, without_final_period
 from st_nlp.rules.spec import RuleSpec
 
 # Components known not to set lemmas, besides the lemmatizer and the attribute ruler read here.
@@ -117,9 +117,7 @@ class PossibleLemmas:
 
     def of(self, text: str) -> frozenset[str]:
         lower = text.lower()
-        lemmas = {text, lower}
-        if lower.endswith(".") and len(lower) > 1:
-            lemmas.add(lower.rstrip("."))
+        lemmas = {text, lower, without_final_period(lower)}
         for table in self._exceptions:
             lemmas.update(table.get(lower, ()))
         for old, new in self._rules:
