@@ -8,7 +8,12 @@ from spacy.language import Language
 from transformers import AutoTokenizer
 
 from st_nlp.classifiers.minilm import base_model_path
-from st_nlp.reviewer import merge_findings, phrase_findings, tagged_finding
+from st_nlp.reviewer import (
+    LONE_WORD_MIN_SCORE,
+    merge_findings,
+    phrase_findings,
+    tagged_finding,
+)
 from st_nlp.spans.actor import names_a_violent_actor, names_its_actor
 from st_nlp.spans.boundaries import complete_phrase, rule_span_phrase
 from st_nlp.spans.tagger import IGNORE, TAGS, TaggedSpan, decode, token_tags
@@ -191,6 +196,24 @@ def test_tagger_spans_carried_into_each_other_become_one_finding(nlp: Language) 
     ]
     found = phrase_findings(nlp(sentence), spans)
     assert [sentence[f.start : f.end] for f in found] == ["during the incident"]
+
+
+@pytest.mark.parametrize(
+    ("score", "kept"), [(LONE_WORD_MIN_SCORE - 0.01, False), (LONE_WORD_MIN_SCORE, True)]
+)
+def test_a_lone_tagger_word_needs_a_high_score(nlp: Language, score: float, kept: bool) -> None:
+    """A tagger span still one word after phrase completion is kept only when the tagger is
+    sure of it (`LONE_WORD_MIN_SCORE`); a phrase is kept at any score."""
+    sentence = "Ms. Liao appears paranoid and the kids are picking up on her fear."
+    word = sentence.index("paranoid")
+    phrase = sentence.index("the kids are picking up")
+    spans = [
+        TaggedSpan(word, word + len("paranoid"), "pathologizing", score),
+        TaggedSpan(phrase, phrase + len("the kids are picking up"), "pathologizing", 0.6),
+    ]
+    found = [sentence[f.start : f.end] for f in phrase_findings(nlp(sentence), spans)]
+    assert ("paranoid" in found) is kept
+    assert any(text.startswith("the kids are picking up") for text in found)
 
 
 @pytest.mark.parametrize(
