@@ -178,24 +178,50 @@ def test_reviewer_blaming_without_evidence_needs_the_higher_score(reviewer: Revi
     assert decisions[:, [i for i in range(len(LABELS)) if i != blaming]].all()
 
 
-def test_where_the_children_were_is_a_fact_unless_a_rule_flags_blaming_words(
-    reviewer: Reviewer,
+PLAIN_FACT_CASES = {
+    # Codebook 6.8: where the children were. The classifier scores the first three as blaming
+    # (0.6-0.9, from look-alikes that add "and were not affected"); the tagger marks "during
+    # the incident".
+    "FACT-CHILD-LOCATION": (
+        [
+            ("The children were not present during the incident.", False),
+            ("The kids were at school during the incident.", False),
+            ("The children were present when the police arrived.", False),
+            ("The children were present but not affected.", True),
+            ("The children were upstairs, so risk appears low.", True),
+        ],
+        3,
+    ),
+    # Codebook 8 and 6.23: refusing access is a protective decision (or the agency's plan), and
+    # a perpetrator refusing it is control. The classifier scores the first four as blaming
+    # (0.4-0.8, from "allow"). A duty, a condition or a rule's own words keep blaming.
+    "FACT-REFUSED-ACCESS": (
+        [
+            ("Mother will not allow father into the home.", False),
+            ("BM will not allow FOB to have contact with the kids.", False),
+            ("Mom refused to let Dad back in after the 3/2 incident.", False),
+            ("Father won't let mother see her friends.", False),
+            ("Mother should not let father back into the home.", True),
+            ("Mother will not allow him in the home, but she let him stay last weekend.", True),
+        ],
+        4,
+    ),
+}
+
+
+@pytest.mark.parametrize("fact", sorted(PLAIN_FACT_CASES))
+def test_a_plain_fact_is_not_blaming_unless_a_rule_flags_blaming_words(
+    reviewer: Reviewer, fact: str
 ) -> None:
-    """Codebook 6.8 (`FACT-CHILD-LOCATION`): the classifier scores these location sentences as
-    blaming (0.6-0.9, from look-alikes that add "and were not affected"), and the tagger marks
-    "during the incident"; neither makes a plain fact blaming. A rule's words do, and cue words
-    keep a sentence from being read as a plain fact. `classify` and `review` decide alike."""
-    texts = [
-        "The children were not present during the incident.",
-        "The kids were at school during the incident.",
-        "The children were present when the police arrived.",
-        "The children were present but not affected.",
-        "The children were upstairs, so risk appears low.",
-    ]
-    expected = [False, False, False, True, True]
+    """Neither the classifier's score nor the tagger's words make a plain fact (`plain_facts`
+    in the rule file) blaming. A rule's words do, and cue words keep a sentence from being
+    read as a plain fact. `classify` and `review` decide alike."""
+    cases, scored_as_blaming = PLAIN_FACT_CASES[fact]
+    texts = [text for text, _ in cases]
+    expected = [blaming for _, blaming in cases]
     scores, decisions, _ = reviewer.assess_sentences(texts)
     blaming = LABELS.index("blaming_language")
-    assert (scores[:3, blaming] >= reviewer.thresholds[blaming]).all()
+    assert (scores[:scored_as_blaming, blaming] >= reviewer.thresholds[blaming]).all()
     assert decisions[:, blaming].tolist() == expected
     assert ["blaming_language" in r["labels"] for r in reviewer.classify(texts)] == expected
     reviewed = reviewer.review("\n".join(texts))

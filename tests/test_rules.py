@@ -79,6 +79,26 @@ def test_plain_fact_matches_tokenized_text_and_stands_aside_for_cue_words(nlp, r
     assert not rules.plain_fact(nlp.make_doc("Father hit mother in the kitchen."))
 
 
+@pytest.mark.parametrize(
+    ("sentence", "plain"),
+    [
+        ("Mother will not allow father into the home.", True),
+        ("BM won't let FOB have contact with the children.", True),
+        ("Ms. Diaz refused to let her ex-husband in on 3/2.", True),
+        ("He would not let her see her sister.", True),
+        # A duty, a condition or a doubt is no plain report of a refusal.
+        ("Mother should not let father back into the home.", False),
+        ("If BM does not allow CW in, a petition will be filed.", False),
+        ("BM claims she will not let FOB in the home.", False),
+        # "lets up", "let it go": not a person's access.
+        ('PGM said "she never lets up on him."', False),
+        ("Mother will not let it go.", False),
+    ],
+)
+def test_refusing_access_is_a_plain_fact(nlp, rules, sentence: str, plain: bool) -> None:  # type: ignore[no-untyped-def]
+    assert rules.plain_fact(nlp.make_doc(sentence)) is plain
+
+
 def test_rules_findings_point_at_exact_offsets_in_the_note(nlp, rules) -> None:  # type: ignore[no-untyped-def]
     text = "CW met BM on 3/2.\nThe parents have a volatile relationship."
     findings = rules.find(nlp(text))
