@@ -15,6 +15,7 @@ FLAGGED: list[tuple[str, str, str]] = [
     ("The couple was referred to couples counseling.", "couples counseling", "mutualizing"),
     ("LE responded to a domestic dispute at the home.", "domestic dispute", "mutualizing"),
     ("Police responded to a domestic at the home.", "a domestic", "mutualizing"),
+    ("Deputies were dispatched to a possible domestic.", "possible domestic", "mutualizing"),
     ("The argument got physical on Friday.", "argument got physical", "minimizing_excusing"),
     ("Father has anger issues.", "anger issues", "minimizing_excusing"),
     ("FOB has anger management issues.", "anger management issues", "minimizing_excusing"),
@@ -121,6 +122,7 @@ NOT_FLAGGED: list[str] = [
     # "Domestic" as a modifier, not police shorthand for a dispute.
     "LE responded to a domestic violence call.",
     "She works as a domestic worker at the hotel.",
+    "Deputies were dispatched to a possible domestic violence call.",
     # Mutualizing nouns that are denied: there was none.
     "There is no history of DV between the current caregivers.",
     "There was no domestic dispute between the parents.",
