@@ -16,6 +16,13 @@ FLAGGED: list[tuple[str, str, str]] = [
     ("LE responded to a domestic dispute at the home.", "domestic dispute", "mutualizing"),
     ("Police responded to a domestic at the home.", "a domestic", "mutualizing"),
     ("Deputies were dispatched to a possible domestic.", "possible domestic", "mutualizing"),
+    (
+        "Her story changed several times during the interview.",
+        "story changed several times",
+        "pathologizing",
+    ),
+    ("Mother's account keeps changing.", "account keeps changing", "pathologizing"),
+    ("Her statements appear exaggerated.", "statements appear exaggerated", "pathologizing"),
     ("The argument got physical on Friday.", "argument got physical", "minimizing_excusing"),
     ("Father has anger issues.", "anger issues", "minimizing_excusing"),
     ("FOB has anger management issues.", "anger management issues", "minimizing_excusing"),
@@ -123,6 +130,11 @@ NOT_FLAGGED: list[str] = [
     "LE responded to a domestic violence call.",
     "She works as a domestic worker at the hotel.",
     "Deputies were dispatched to a possible domestic violence call.",
+    # A specific change, a change under threat, an account that did not change.
+    "His account of the incident changed after CW showed him the photos.",
+    "Her statement changed several times after FOB threatened her.",
+    "The child's story has not changed.",
+    "He has an exaggerated startle response.",
     # Mutualizing nouns that are denied: there was none.
     "There is no history of DV between the current caregivers.",
     "There was no domestic dispute between the parents.",
