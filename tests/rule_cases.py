@@ -22,6 +22,16 @@ FLAGGED: list[tuple[str, str, str]] = [
         "pathologizing",
     ),
     ("Mother's account keeps changing.", "account keeps changing", "pathologizing"),
+    (
+        "BM was told if there is another incident the children may be removed.",
+        "if there is another incident",
+        "survivor_blame",
+    ),
+    (
+        "If mother does not follow the safety plan, the children may be placed in foster care.",
+        "If mother does not follow the safety plan",
+        "survivor_blame",
+    ),
     ("Her statements appear exaggerated.", "statements appear exaggerated", "pathologizing"),
     ("The argument got physical on Friday.", "argument got physical", "minimizing_excusing"),
     ("Father has anger issues.", "anger issues", "minimizing_excusing"),
@@ -135,6 +145,10 @@ NOT_FLAGGED: list[str] = [
     "Her statement changed several times after FOB threatened her.",
     "The child's story has not changed.",
     "He has an exaggerated startle response.",
+    # No threat: denied, the survivor's own choice, a perpetrator removed by police.
+    "There is no removal planned, and visits stay supervised if the court orders it.",
+    "Advocate will help her with a CHIPS petition if she wants.",
+    "If FOB comes back, police will arrest him and he will be removed from the home.",
     # Mutualizing nouns that are denied: there was none.
     "There is no history of DV between the current caregivers.",
     "There was no domestic dispute between the parents.",

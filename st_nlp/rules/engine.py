@@ -5,7 +5,8 @@ errors). Token rules run through spaCy's `Matcher`, one per rule, sentence by se
 only on sentences holding one of the rule's anchor words (`pattern_anchors`): the same matches
 as every pattern over the whole note, in a sixth of the time (12,236 corpus and benchmark texts:
 10.7 s -> 1.6 s, identical findings). Agentless passives of violence are found from the
-dependency parse (a passive auxiliary on a violence verb with no `agent` child).
+dependency parse (a passive auxiliary on a violence verb with no `agent` child), and threats
+tied to a condition from the clause a matched consequence depends on (`st_nlp.rules.conditions`).
 
 A pattern hit becomes a finding only if its context allows it. Following the guidelines:
 - blaming words inside quotation marks are someone else's words, not the writer's;
@@ -35,6 +36,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from st_nlp.rewrite.parties import CHILD_WORDS, PERSON_ROLES
+from st_nlp.rules.conditions import condition_clauses
 from st_nlp.rules.spec import RULES_RESOURCE, RuleFile, RuleSpec, load_rule_file, word_counts
 from st_nlp.spans.boundaries import rule_span_phrase
 from st_nlp.taxonomy import Label
@@ -46,6 +48,8 @@ REPORTING_LEMMAS = frozenset(
     " scream text write call disclose indicate assert maintain complain testify recount"
     " believe think suspect feel fear worry".split()
 )
+# Reporting verbs whose passive subject is the one told, not the speaker ("BM was told that").
+TOLD_LEMMAS = frozenset({"tell"})
 WRITER_SUBJECTS = frozenset("cw i we worker caseworker writer undersigned investigator".split())
 ATTRIBUTION_CUES = ("in his words", "in her words", "in their words")
 # "Per X" / "according to X" anywhere in the sentence attributes it to X (codebook 6.14), unless
@@ -134,7 +138,7 @@ class BlamingRules:
         # sentences can match no rule at all.
         self.matchers: list[tuple[RuleSpec, Matcher, Anchors | None]] = []
         for rule in self.rule_file.rules:
-            if rule.kind == "token" and rule.patterns:
+            if rule.kind in ("token", "conditioned") and rule.patterns:
                 matcher = Matcher(nlp.vocab, validate=True)
                 matcher.add(rule.id, rule.patterns)
                 self.matchers.append((rule, matcher, pattern_anchors(rule.patterns)))
@@ -184,7 +188,12 @@ class BlamingRules:
                 ):
                     continue
                 for _, start, end in matcher(unit):
-                    candidates.append((doc[unit.start + start : unit.start + end], rule))
+                    matched = doc[unit.start + start : unit.start + end]
+                    if rule.kind == "conditioned":
+                        if not _negated(matched.root):  # "no removal", "will not be removed"
+                            candidates.extend((c, rule) for c in condition_clauses(unit, matched))
+                    else:
+                        candidates.append((matched, rule))
         for rule, sense in self._passive_rules:
             candidates.extend((span, rule) for span in _agentless_passives(doc, sense))
         kept = [(span, rule) for span, rule in candidates if self._context_allows(span, rule)]
@@ -444,6 +453,16 @@ def _reported_by_someone_else(span: Span) -> bool:
             "conj",
         }:
             subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            if subjects and subjects[0].dep_ == "nsubjpass" and head.lemma_.lower() in TOLD_LEMMAS:
+                # "BM was told that ...": she heard it; the speaker is the "by" agent, if named,
+                # else the agency (whose words are the writer's, codebook 6.22).
+                subjects = [
+                    grandchild
+                    for child in head.children
+                    if child.dep_ == "agent"
+                    for grandchild in child.children
+                    if grandchild.dep_ == "pobj"
+                ]
             if subjects and subjects[0].lower_ not in WRITER_SUBJECTS:
                 return True
         token = head

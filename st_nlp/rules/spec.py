@@ -33,7 +33,10 @@ class RuleSpec(BaseModel):
     message: str
     rationale: str
     principle: str
-    kind: Literal["token", "agentless_passive"] = "token"
+    # token: the match is the finding; agentless_passive: passives of `verbs` with no agent;
+    # conditioned: `patterns` match a consequence ("removal"), the finding is the "if" clause it
+    # is tied to (`st_nlp.rules.conditions`).
+    kind: Literal["token", "agentless_passive", "conditioned"] = "token"
     patterns: list[list[dict[str, Any]]] = Field(default_factory=list)
     verbs: list[str] = Field(default_factory=list)
     exclude_near: list[str] = Field(default_factory=list)
