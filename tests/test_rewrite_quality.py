@@ -223,3 +223,24 @@ def test_rewrite_minimizing_keeps_the_sentence_subject(
     issue_review: dict[str, list[dict[str, Any]]],
 ) -> None:
     assert _only(issue_review, "anger issues")[0]["text"].startswith("Father [the specific act")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "starts"),
+    [
+        ("Katya's story changed several times on 3/2.", "Katya told [whom and when:"),
+        ("Her story keeps changing.", "[the adult survivor] told [whom and when:"),
+    ],
+)
+def test_rewrite_of_a_doubted_account_names_the_survivor_not_the_account(
+    rewriting_reviewer: Reviewer, sentence: str, starts: str
+) -> None:
+    """PA-DOUBTED-ACCOUNT's template asks what the survivor said, to whom and when: the
+    account's owner is the one who speaks ("Katya's story told ..." was the subtype's template
+    on the sentence's subject)."""
+    sentence_result = rewriting_reviewer.review(sentence).sentences[0]
+    assert [f.rule_id for f in sentence_result.findings] == ["PA-DOUBTED-ACCOUNT"]
+    first = sentence_result.suggestions[0]
+    assert first["strategy"] == "survivor_words"
+    assert first["text"].startswith(starts)
+    assert "story" not in first["text"]

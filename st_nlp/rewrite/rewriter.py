@@ -70,6 +70,13 @@ _DOUBLED = [
 ]
 
 
+# Nouns for what someone said: their owner, not the noun, is the party a rewrite names.
+ACCOUNT_NOUNS = frozenset(
+    "story stories account accounts version versions statement statements allegation"
+    " allegations claim claims disclosure disclosures".split()
+)
+
+
 def tidy(text: str) -> str:
     """One space between words, no control characters, no doubled punctuation, a capital
     first letter and one final period."""
@@ -357,7 +364,15 @@ class FactBasedRewriter:
         subjects = [c for c in clause.root.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
         if not subjects:
             return parties
-        subject = clause.doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1].text
+        head = subjects[0]
+        if head.lower_ in ACCOUNT_NOUNS:
+            # "Katya's story changed several times": the survivor is whose account it is.
+            owners = [c for c in head.children if c.dep_ == "poss" and c.pos_ != "PRON"]
+            if not owners:
+                return parties
+            owner = owners[0]
+            return Parties(parties.perpetrator, clause.doc[owner.left_edge.i : owner.i + 1].text)
+        subject = clause.doc[head.left_edge.i : head.right_edge.i + 1].text
         return Parties(parties.perpetrator, subject)
 
     def _checked(

@@ -209,13 +209,26 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
 }
 
 
-RULE_TEMPLATES: dict[str, tuple[str, str, str]] = {
+# Rules whose wording the subtype's template does not fit: (template, rationale, principle,
+# strategy).
+RULE_TEMPLATES: dict[str, tuple[str, str, str, str]] = {
     "MI-CHILD-UNHARMED": (
         "{subj} [what each child saw, heard or said about it, and any changes in sleep, school"
         " or behavior]{mods}",
         "Records the children's actual experience: children are harmed when they see, hear or"
         " live with violence at home.",
         "Critical component 4: adverse impact of the perpetrator's behavior on the child",
+        "child_experience",
+    ),
+    # "Her story changed several times": the subject is the account, not a person who speaks.
+    "PA-DOUBTED-ACCOUNT": (
+        "{surv} told [whom and when: what {surv_in} said each time, in {surv_pos} own"
+        " words]{mods}; {perp} [what {perp_in} did that shapes what {surv_in} can safely say,"
+        " e.g. threats, monitoring, pressure to take it back]",
+        "Records what the survivor said, to whom and when, and what the perpetrator did that"
+        " shapes it, instead of a verdict on the survivor's credibility.",
+        "Pivot to the perpetrator; survivor strengths-based practice",
+        "survivor_words",
     ),
 }
 
@@ -335,7 +348,10 @@ def pivot_to_perpetrator(
     clause: Span, subtype: str, parties: Parties, rule_id: str | None = None
 ) -> Draft:
     """Replace the clause carrying the finding with the subtype's fact-prompting template."""
-    template, rationale, principle = RULE_TEMPLATES.get(rule_id or "", TEMPLATES[subtype])
+    strategy = STRATEGY_OF_SUBTYPE.get(subtype, "pivot_to_perpetrator")
+    template, rationale, principle = TEMPLATES[subtype]
+    if rule_id in RULE_TEMPLATES:
+        template, rationale, principle, strategy = RULE_TEMPLATES[rule_id]
     first = _subject(clause)
     doc = clause.doc
     subject_text = doc[first.left_edge.i : first.right_edge.i + 1].text if first else None
@@ -358,7 +374,7 @@ def pivot_to_perpetrator(
         if found is not None:
             act, used = found
     perp_in, _ = refer(parties.perpetrator, "the person causing harm")
-    surv_in, _ = refer(parties.survivor, "the survivor")
+    surv_in, surv_pos = refer(parties.survivor, "the survivor")
     _, subj_pos = refer(None if subject.startswith("[") else subject, "the survivor")
     if act is None:
         act = f"{parties.actor()} [specific behavior: what {perp_in} did, to whom, when]"
@@ -369,14 +385,12 @@ def pivot_to_perpetrator(
         surv=parties.target(),
         perp_in=perp_in,
         surv_in=surv_in,
+        surv_pos=surv_pos,
         surv_name=parties.survivor or "the survivor",
         subj=subject,
         subj_pos=subj_pos,
         mods=fact_modifiers(clause, skip, used),
     )
-    strategy = STRATEGY_OF_SUBTYPE.get(subtype, "pivot_to_perpetrator")
-    if rule_id in RULE_TEMPLATES:
-        strategy = "child_experience"
     return Draft(text, strategy, rationale, principle)
 
 
