@@ -28,6 +28,14 @@ FLAGGED: list[tuple[str, str, str]] = [
         "survivor_blame",
     ),
     (
+        "Mother was advised that failure to follow this plan could result in removal.",
+        "failure to follow this plan",
+        "survivor_blame",
+    ),
+    # Another rule's words win over the condition that holds them.
+    ("Continued failure to protect could lead to removal.", "failure to protect", "survivor_blame"),
+    ("The parents have resolved their conflict.", "resolved their conflict", "mutualizing"),
+    (
         "If mother does not follow the safety plan, the children may be placed in foster care.",
         "If mother does not follow the safety plan",
         "survivor_blame",

@@ -37,6 +37,13 @@ from st_nlp.rules.conditions import condition_clauses
             [],
         ),
         ("The agency may file for removal.", "removal", []),
+        # The subject of "result in" / "lead to" is the condition; a pronoun points elsewhere.
+        (
+            "BM knows that any contact with FOB will result in the children returning to care.",
+            "returning to care",
+            ["any contact with FOB"],
+        ),
+        ("This could lead to removal.", "removal", []),
     ],
 )
 def test_the_condition_is_the_clause_the_consequence_depends_on(

@@ -5,7 +5,9 @@ there is another incident the children may be removed", "if she does not follow 
 agency may file for removal"): it makes the survivor answerable for the perpetrator's behavior.
 The words that do so are the condition, not the consequence, so a rule of kind `conditioned`
 matches the consequence with its patterns ("removal", "returning to care") and flags the
-"if" / "unless" clause of the same sentence that the consequence is not part of.
+"if" / "unless" clause of the same sentence that the consequence is not part of, or the subject
+of the "result in" / "lead to" whose object holds it ("any contact with Mr. Holloway will result
+in the children returning to care").
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 CONDITION_MARKS = frozenset({"if", "unless"})
+# Verbs whose subject is the condition of the consequence in their object.
+RESULT_VERBS = frozenset({"result", "lead"})
 # Words that open a true relative clause ("the home where the children were removed").
 RELATIVE_WORDS = frozenset({"where", "which", "that", "who", "whom", "whose", "when"})
 
@@ -34,7 +38,28 @@ def condition_clauses(sentence: Span, consequence: Span) -> list[Span]:
         while end > marker.i + 1 and doc[end - 1].is_punct:
             end -= 1
         clauses.append(doc[marker.i : end])
+    result = _result_subject(consequence)
+    if result is not None:
+        clauses.append(result)
     return clauses
+
+
+def _result_subject(consequence: Span) -> Span | None:
+    """The subject of the "result in" / "lead to" whose object holds `consequence`."""
+    token = consequence.root
+    while token.head.i != token.i:
+        head = token.head
+        if head.lemma_.lower() in RESULT_VERBS and token.dep_ == "prep":
+            subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            if not subjects or subjects[0].pos_ == "PRON":
+                return None  # "this could lead to removal": the condition is elsewhere
+            subject = subjects[0]
+            start = subject.left_edge.i
+            if subject.doc[start].lower_ == "that" and start < subject.i:
+                start += 1  # "advised that failure to ...": the parser may take "that" as its det
+            return subject.doc[start : subject.right_edge.i + 1]
+        token = head
+    return None
 
 
 def _main_clause_start(verb: Token, consequence: Span) -> int:

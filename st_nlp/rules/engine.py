@@ -198,7 +198,15 @@ class BlamingRules:
             candidates.extend((span, rule) for span in _agentless_passives(doc, sense))
         kept = [(span, rule) for span, rule in candidates if self._context_allows(span, rule)]
         by_span = {(span.start, span.end): rule for span, rule in kept}
-        spans = sorted(filter_spans([span for span, _ in kept]), key=lambda s: s.start)
+        # A condition (`conditioned` rules) is flagged only where no other rule's words are:
+        # "continued failure to protect could lead to removal" keeps SB-FAIL-PROTECT's words.
+        spans = filter_spans([span for span, rule in kept if rule.kind != "conditioned"])
+        spans += [
+            span
+            for span in filter_spans([s for s, rule in kept if rule.kind == "conditioned"])
+            if not any(span.start < other.end and other.start < span.end for other in spans)
+        ]
+        spans.sort(key=lambda s: s.start)
         findings = []
         for k, matched in enumerate(spans):
             rule = by_span[(matched.start, matched.end)]
