@@ -35,6 +35,8 @@ FLAGGED: list[tuple[str, str, str]] = [
     # Another rule's words win over the condition that holds them.
     ("Continued failure to protect could lead to removal.", "failure to protect", "survivor_blame"),
     ("The parents have resolved their conflict.", "resolved their conflict", "mutualizing"),
+    ("Mother presents with low self-esteem.", "low self-esteem", "pathologizing"),
+    ("BM will work on her self-esteem in therapy.", "work on her self-esteem", "pathologizing"),
     (
         "If mother does not follow the safety plan, the children may be placed in foster care.",
         "If mother does not follow the safety plan",
@@ -153,6 +155,9 @@ NOT_FLAGGED: list[str] = [
     "Her statement changed several times after FOB threatened her.",
     "The child's story has not changed.",
     "He has an exaggerated startle response.",
+    # A child's self-esteem; one the perpetrator's insults wore down.
+    "Jaden has low self-esteem since the move, per his teacher.",
+    "Ms. Obi said FOB's insults left her with low self-esteem.",
     # No threat: denied, the survivor's own choice, a perpetrator removed by police.
     "There is no removal planned, and visits stay supervised if the court orders it.",
     "Advocate will help her with a CHIPS petition if she wants.",
