@@ -36,6 +36,18 @@ FLAGGED: list[tuple[str, str, str]] = [
     ("Continued failure to protect could lead to removal.", "failure to protect", "survivor_blame"),
     ("The parents have resolved their conflict.", "resolved their conflict", "mutualizing"),
     ("Mother presents with low self-esteem.", "low self-esteem", "pathologizing"),
+    (
+        "BM let her brother move back in after the incident.",
+        "let her brother move back in",
+        "survivor_blame",
+    ),
+    # "CW" far from the match is no "allowed CW to enter" (SB-ALLOW's `exclude_window`).
+    (
+        "Mother continues to allow FOB around the children despite being told by CW"
+        " that he is a danger.",
+        "allow FOB around the children",
+        "survivor_blame",
+    ),
     ("BM will work on her self-esteem in therapy.", "work on her self-esteem", "pathologizing"),
     (
         "If mother does not follow the safety plan, the children may be placed in foster care.",
@@ -155,6 +167,7 @@ NOT_FLAGGED: list[str] = [
     "Her statement changed several times after FOB threatened her.",
     "The child's story has not changed.",
     "He has an exaggerated startle response.",
+    "She asked her employer to let her park in the lot by the door.",
     # A child's self-esteem; one the perpetrator's insults wore down.
     "Jaden has low self-esteem since the move, per his teacher.",
     "Ms. Obi said FOB's insults left her with low self-esteem.",

@@ -230,7 +230,14 @@ class BlamingRules:
         sentence = span.sent
         lemmas = near_words(sentence)
         if rule.exclude_near and lemmas.intersection(rule.exclude_near):
-            return False
+            window = rule.exclude_window
+            if window is None:
+                return False
+            first = span.start  # the cue word: "allowed [CW] to enter", "a release allowing"
+            start, end = max(sentence.start, first - window), min(sentence.end, first + window + 1)
+            around = span.doc[start:end]
+            if near_words(around).intersection(rule.exclude_near):
+                return False
         if rule.require_near and not lemmas.intersection(rule.require_near):
             return False
         if _inside_quotes(span):

@@ -40,6 +40,10 @@ class RuleSpec(BaseModel):
     patterns: list[list[dict[str, Any]]] = Field(default_factory=list)
     verbs: list[str] = Field(default_factory=list)
     exclude_near: list[str] = Field(default_factory=list)
+    # Look for `exclude_near` only this many tokens either side of the match's first word, not in
+    # the whole sentence ("allowed CW to enter" is another sense; "..., despite CW
+    # recommendations" later in the sentence does not make it one).
+    exclude_window: int | None = Field(default=None, ge=1)
     require_near: list[str] = Field(default_factory=list)
     allow_reported: bool = False
     # Drop a match whose first word is negated or refused ("will not allow him in", "refused to
