@@ -22,8 +22,9 @@ RELATIVE_WORDS = frozenset({"where", "which", "that", "who", "whom", "whose", "w
 
 
 def condition_clauses(sentence: Span, consequence: Span) -> list[Span]:
-    """The "if" / "unless" clauses of `sentence` outside `consequence`, each from its marker to
-    the end of its clause, without trailing punctuation."""
+    """The conditions `consequence` is tied to: the "if" / "unless" clauses of `sentence`
+    outside it, each from its marker to the end of its clause without trailing punctuation, and
+    the subject of the "result in" / "lead to" whose object holds it (`_result_subject`)."""
     doc = sentence.doc
     clauses = []
     for marker in sentence:
