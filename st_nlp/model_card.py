@@ -70,6 +70,8 @@ def render_model_card(
     name: str, config: dict[str, Any], metrics: dict[str, Any], annotation: dict[str, int]
 ) -> str:
     """The card's Markdown. `annotation` counts corpus sentences by how they were labeled."""
+    from st_nlp.reviewer import LONE_WORD_MIN_SCORE  # the reviewer's decision, loaded on use
+
     training = config.get("training", {})
     members = metrics.get("members", {})
     member_rows = "\n".join(
@@ -113,9 +115,13 @@ whether abuse happened, and must not be used to make decisions about families.
 - Blaming spans: the rules, plus a token tagger (BIO tags per subtype: a bidirectional LSTM
   over the packaged MiniLM's frozen token states, stored in `span_tagger.safetensors`) run on
   the sentences the classifier flags. A tagger `agentless` span whose verb names a person as its
-  actor is dropped ("Mr. Reed assaulted Ms. Alvarez" is what the model asks for).
+  actor is dropped ("Mr. Reed assaulted Ms. Alvarez" is what the model asks for), and a span
+  still one word after phrase completion counts only at a tagger score of
+  {LONE_WORD_MIN_SCORE:.2f} or more (chosen on dev).
 - A blaming-language score above the threshold but with neither a rule hit nor a tagger span
   counts only from {float(config.get("blaming_without_evidence", 0)):.2f} up (chosen on dev).
+- Wording the codebook calls a plain fact (`plain_facts` in the rule file: where the children
+  were, refusing someone access) is never blaming language without a rule hit.
 - Trained with seed {training.get("seed")} on {training.get("train_sentences")} sentences
   (dev {training.get("dev_sentences")}) in {training.get("training_seconds")} s on CPU.
 
