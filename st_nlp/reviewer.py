@@ -54,7 +54,6 @@ DEFAULT_CACHE_SIZE = 20_000
 # Parsed docs are the biggest cached values (tens of kB each): fewer of them.
 DOC_CACHE_SIZE = 4_096
 NOTE_CACHE_SIZE = 256
-# Invented; one blaming sentence, so the warm-up runs the tagger and the rewriter too.
 # A tagger span that is still one word once carried to the end of its phrase is dropped unless
 # the tagger is this sure of it: the codebook marks phrases (a modifier with its head, a verb
 # with its complement), and lone words the tagger is less sure of were mostly noise ("so",
@@ -63,6 +62,7 @@ NOTE_CACHE_SIZE = 256
 # raised exact span F1 0.387 -> 0.410 with overlap F1 unchanged (0.758 -> 0.759); dropping all
 # of them gave 0.415 but overlap 0.750.
 LONE_WORD_MIN_SCORE = 0.95
+# Invented; one blaming sentence, so the warm-up runs the tagger and the rewriter too.
 WARM_UP_NOTE = "CW met with the family on 3/4. The parents have a volatile relationship."
 
 
