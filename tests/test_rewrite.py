@@ -12,7 +12,7 @@ from rewrite_fixtures import rewriter_of, suggestions_for
 from st_nlp import Reviewer
 from st_nlp.corpus.rewrite_records import bracket_problem
 from st_nlp.rewrite.facts import extract_facts, missing_facts
-from st_nlp.rewrite.rewriter import tidy
+from st_nlp.rewrite.rewriter import scored_form, tidy
 from st_nlp.rewrite.strategies import Draft
 
 REED_NOTE = (
@@ -151,6 +151,67 @@ def test_rewrite_retrieval_ranks_the_most_similar_original_first(
     assert all(p.split == "train" for p in index.pairs)
     assert index.nearest("Dad is extremely controlling.")[0].pair.id == "rw-t-0003"
     assert index.nearest("Ms. Reyes was beaten on Sunday.")[0].pair.id == "rw-t-0002"
+
+
+def test_rewrite_check_reads_each_prompt_cut_to_its_head() -> None:
+    text = (
+        "Mother [the specific act, e.g. pushed]; [impact on the children: what they saw]; "
+        "[name of the person who did it]."
+    )
+    assert scored_form(text) == (
+        "Mother [the specific act]; [impact on the children]; [name of the person who did it]."
+    )
+    assert scored_form("Mr. Reed hit her again [where].", blank_prompts=True) == (
+        "Mr. Reed hit her [...]."
+    )
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "CW reminded BM she needs to make better choices and [name of the person who did it] "
+        "[specific behavior: what the person causing harm did, to whom, when]; [impact on the "
+        "children: what they saw, heard or said]; BM [protective efforts: what she did to keep "
+        "the children safe].",
+        "Mother said [her own words about what happened]; FOB [behaviors that shape her "
+        "response, e.g. threats, monitoring, control of money] and emotionally unavailable to "
+        "the kids d/t the DV.",
+    ],
+)
+def test_rewrite_blame_a_draft_kept_is_withheld_however_long_its_prompts(
+    rewriting_reviewer: Reviewer, draft: str
+) -> None:
+    """The whole draft, prompts explained, reads as a plain fact to the reviewer; the words
+    kept from the original still blame the survivor, and the check sees them."""
+    assert "blaming_language" not in rewriting_reviewer.classify([draft])[0]["labels"]
+    assert rewriter_of(rewriting_reviewer).still_blaming(draft)
+
+
+def test_rewrite_check_skips_only_drafts_that_keep_nothing_of_the_original(
+    rewriting_reviewer: Reviewer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A draft of prompts and party mentions states nothing, so it is not scored; a prompt
+    that quotes the original's characterization is."""
+    from st_nlp.reviewer import SentenceResult
+
+    rewriter = rewriter_of(rewriting_reviewer)
+    text = "Mother has poor judgment about FOB."
+    sentence = SentenceResult(text, 0, len(text), ["blaming_language"], {})
+    facts = extract_facts(rewriting_reviewer.nlp(text))
+    template = "[name of the person who did it] [specific behavior]; Mother [protective efforts]."
+    quoting = "Mother [specific protective actions that show Mother has poor judgment about FOB]."
+    checked: list[str] = []
+    still_blaming = rewriter.still_blaming
+
+    def recorded(draft: str, blank_prompts: bool = False) -> bool:
+        checked.append(draft)
+        return still_blaming(draft, blank_prompts)
+
+    monkeypatch.setattr(rewriter, "still_blaming", recorded)
+    drafts = [Draft(t, "x", "r", "p") for t in (template, quoting)]
+    accepted = rewriter._checked(drafts, sentence, facts, text, [], aliases=("FOB", "Mother"))
+    assert accepted[0]["text"] == template
+    assert checked == [quoting]
 
 
 def test_rewrite_never_copies_facts_from_an_example(rewriting_reviewer: Reviewer) -> None:

@@ -136,7 +136,10 @@ def test_rewrite_survivor_blame_keeps_the_perpetrator_act_from_the_sentence(
 ) -> None:
     first = _only(issue_review, "failed to protect")[0]["text"]
     assert first.startswith("Mr. Reed came back into the home [how he got in")
-    assert "Mother [protective efforts: what she did" in first
+    # The survivor by role or by name: "Mr. Reed came back into the home ...; Mother
+    # [protective efforts]" reads to the classifier like the blame it replaces (0.47), so the
+    # named draft is the one shown.
+    assert re.search(r"(Mother|Ms\. Alvarez) \[protective efforts: what she did", first)
     assert "failed" not in first and "allow" not in first
 
 

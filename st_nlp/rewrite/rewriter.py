@@ -34,6 +34,7 @@ from st_nlp.corpus.rewrite_records import RewritePair, bracket_problem
 from st_nlp.overlap import beside
 from st_nlp.review_cache import CachedClassifier, MemoizedPipeline, parse_components, tagged
 from st_nlp.rewrite.facts import (
+    FUNCTION_WORDS,
     TIME_EXPRESSION,
     Facts,
     extract_facts,
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
 
 MAX_SUGGESTIONS = 3
 _PLACEHOLDER = re.compile(r"\[[^\[\]]*\]")
+_PROMPT_EXPLANATION = re.compile(r":|, e\.g\.")
 _CONTROL = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 SUBTYPE_ORDER = ("survivor_blame", "pathologizing", "mutualizing", "minimizing_excusing")
 _MENTION_WORDS = PERSON_ROLES | frozenset(
@@ -208,11 +210,16 @@ class FactBasedRewriter:
             drafts += self._drafts(sentence, span, parties, neighbors)
             facts = extract_facts(span.as_doc(), relative_times=True)
             plans.append((sentence, span, neighbors, drafts, facts))
+        aliases = (parties.perpetrator or "", parties.survivor or "")
         self._prefetch_checks(
-            [(draft, facts) for _, _, _, drafts, facts in plans for draft in _first_tried(drafts)]
+            [
+                (draft, facts, sentence.text)
+                for sentence, _, _, drafts, facts in plans
+                for draft in _first_tried(drafts)
+            ],
+            aliases,
         )
         for sentence, span, neighbors, drafts, facts in plans:
-            aliases = (parties.perpetrator or "", parties.survivor or "")
             accepted = self._checked(drafts, sentence, facts, known, neighbors, aliases=aliases)
             if not accepted and Label.BLAMING_LANGUAGE not in sentence.labels:
                 label = (
@@ -401,7 +408,11 @@ class FactBasedRewriter:
                 continue  # never a name, number or quote taken from an example
             if self._invented(text, note_text):
                 continue  # a name, number or quote outside the [prompts] the note lacks
-            if strict and self.still_blaming(text, blank_prompts=draft.strategy == "llm"):
+            if (
+                strict
+                and self._needs_check(draft, text, sentence.text, aliases)
+                and self.still_blaming(text, blank_prompts=draft.strategy == "llm")
+            ):
                 continue
             if bracket_problem(text):
                 continue
@@ -421,41 +432,66 @@ class FactBasedRewriter:
                 break
         return accepted
 
-    def _prefetch_checks(self, drafts: list[tuple[Draft, Facts]]) -> None:
+    @staticmethod
+    def _needs_check(draft: Draft, text: str, original: str, aliases: tuple[str, ...]) -> bool:
+        """Whether `still_blaming` has anything to read in a suggestion. Ours need no check
+        when they keep no word of the original but mentions of the parties and function
+        words, in their own words or in their [prompts] ("[name of the person who did it]
+        [specific behavior]; [impact on the children]; Mother [protective efforts]."): such a
+        suggestion states nothing yet, so it cannot blame anyone. A prompt that quotes the
+        original ("[specific behaviors that show Ms. Lewis recognizes the poor choices she
+        made]") keeps its words and is checked. A model's drafts are always checked."""
+        if draft.strategy == "llm":
+            return True
+        if not set(signature(_own_words(text), aliases).split()) <= {"@"}:
+            return True
+        kept = set(signature(text, aliases).split()) & set(signature(original, aliases).split())
+        return bool(kept - FUNCTION_WORDS - {"@", "[", "]"})
+
+    def _prefetch_checks(
+        self, drafts: list[tuple[Draft, Facts, str]], aliases: tuple[str, ...] = ()
+    ) -> None:
         """Do the costly part of `_checked` for several drafts at once, where the reviewer's
-        caches keep the results: the classifier scores every draft in one call (its int8 runs
-        go side by side on the cores, each sentence alone, so the scores are the same) while
-        spaCy tags them (and parses those a rule could match) in one batch. A cold note's
-        flagged sentences used to have their drafts checked one by one, each waiting for the
-        last. Without the caches (`cache_size=0`) nothing is kept, so nothing is done here."""
+        caches keep the results: the classifier scores every draft that needs the check (its
+        `scored_form`) in one call (its int8 runs go side by side on the cores, each sentence
+        alone, so the scores are the same) while spaCy tags them all (and parses those a rule
+        could match) in one batch. A cold note's flagged sentences used to have their drafts
+        checked one by one, each waiting for the last. Without the caches (`cache_size=0`)
+        nothing is kept, so nothing is done here."""
         view = self.reviewer
         nlp, classifier = view.nlp, view.classifier
         if not isinstance(nlp, MemoizedPipeline) or not isinstance(classifier, CachedClassifier):
             return
-        texts = [
-            _candidate_text(draft, facts) for draft, facts in drafts if draft.strategy != "llm"
-        ]
-        unique = list(dict.fromkeys(text for text in texts if text is not None))
-        if not unique:
+        written: dict[str, bool] = {}  # each suggestion's text: whether `still_blaming` reads it
+        for draft, facts, original in drafts:
+            text = _candidate_text(draft, facts)
+            if text is not None and draft.strategy != "llm":
+                written[text] = self._needs_check(draft, text, original, aliases)
+        if not written:
             return
+        scored = list(dict.fromkeys(scored_form(text) for text, check in written.items() if check))
 
         def tag_and_parse() -> None:
-            own_words = {text: _own_words(text) for text in unique}
+            own_words = {text: _own_words(text) for text in written}
             tagged_now = set(nlp.prefetch(list(own_words.values()), parse=False))
             # Drafts tagged before (an unchanged sentence of an edited note) were rule-checked
             # then.
-            fresh = [text for text in unique if own_words[text] in tagged_now]
+            fresh = [
+                scored_form(text)
+                for text, check in written.items()
+                if check and own_words[text] in tagged_now
+            ]
             nlp.prefetch(
                 [text for text in fresh if view.triggers.possible(nlp.make_doc(text))],
                 parse=True,
             )
 
-        if not classifier.cache.missing(unique):
+        if not classifier.cache.missing(scored):
             tag_and_parse()  # every score is kept: no graph to wait for, nothing to overlap
             return
         # spaCy works while this thread waits for the classifier's graphs (`st_nlp.overlap`).
         spacy_done = beside(tag_and_parse)
-        classifier.predict_proba(unique)
+        classifier.predict_proba(scored)
         spacy_done.result()  # raises what spaCy raised
 
     def _invented(self, text: str, known: str) -> list[str]:
@@ -497,29 +533,34 @@ class FactBasedRewriter:
             self.identifying_facts(self.examples.pairs)
 
     def still_blaming(self, text: str, blank_prompts: bool = False) -> bool:
-        """Rules on the whole suggestion, then the classifier (and, as the reviewer decides,
-        the span tagger) on the suggestion as written.
+        """Rules, then the classifier (and, as the reviewer decides, the span tagger) on the
+        suggestion with each prompt cut to its head (`scored_form`).
 
-        As written, prompts included, is how the reviewer itself would read the suggestion.
+        Cut, not whole: a prompt's explanation ("[specific behavior: what the person causing
+        harm did, to whom, when]") is most of a draft's words, and it diluted what the
+        classifier read. "Mother's lack of follow-through on Luca's therapy ... are the main
+        concern; household in chaos" passed while three long prompts surrounded it; cut to
+        "[specific behavior]" and the like, it is withheld. The heads still say what the
+        caseworker will write there, and the shorter text is quicker to parse and score
+        while she types.
+
         Blanking the prompts (`blank_prompts`, used for a model's draft, whose prompts are not
-        ours) leaves the few words a template keeps from the original, which the classifier
-        scores by lexical cues: "Mr. Reed came back into the home [...]; [...]; Mother [...]."
-        scores 0.33 against a 0.26 threshold and "Mr. Reed assaulted Ms. Alvarez again last
-        week [...]." 0.66, so every rewrite that kept "back into the home" or "again last week"
-        was withheld. When blanking, relative time expressions ("again", "last week") are
-        blanked too: they are facts every suggestion must keep.
+        ours) leaves only the few words a template keeps from the original, which the
+        classifier scores by lexical cues: "Mr. Reed came back into the home [...]; [...];
+        Mother [...]." scores 0.33 against a 0.26 threshold, so our own drafts are not
+        blanked. When blanking, relative time expressions ("again", "last week") are blanked
+        too: they are facts every suggestion must keep.
         """
         reviewer = self.reviewer
+        headed = scored_form(text)
         # Parsed only when some rule could fire on its words (`RuleTriggers`): most drafts say
         # what the perpetrator did, and no rule matches them.
-        if reviewer.triggers.possible(reviewer.nlp.make_doc(text)) and reviewer.rules.find(
-            reviewer.nlp(text)
+        if reviewer.triggers.possible(reviewer.nlp.make_doc(headed)) and reviewer.rules.find(
+            reviewer.nlp(headed)
         ):
             return True
         blaming = LABELS.index(Label.BLAMING_LANGUAGE)
-        scored = text
-        if blank_prompts:
-            scored = tidy(TIME_EXPRESSION.sub(" ", _PLACEHOLDER.sub("[...]", text)))
+        scored = scored_form(text, blank_prompts) if blank_prompts else headed
         score = reviewer.classifier.predict_proba([scored])[0, blaming]
         if score < reviewer.thresholds[blaming]:
             return False
@@ -528,6 +569,21 @@ class FactBasedRewriter:
         # Between the two, the reviewer itself flags a sentence only where the span tagger
         # finds blaming words in it; a suggestion is held to the same decision.
         return bool(reviewer.tagged_findings([scored])[0])
+
+
+def scored_form(text: str, blank_prompts: bool = False) -> str:
+    """What `still_blaming` gives the classifier for a suggestion: each [prompt] cut to its
+    head, before a colon or an ", e.g." ("[the specific act, e.g. pushed ...]" is
+    "[the specific act]"); with `blank_prompts`, every prompt and relative time expression
+    blanked instead."""
+    if blank_prompts:
+        # Tidied before blanking: tidying after would fold each "[...]" to "[.]".
+        return _PLACEHOLDER.sub("[...]", tidy(TIME_EXPRESSION.sub(" ", text)))
+    return _PLACEHOLDER.sub(_prompt_head, text)
+
+
+def _prompt_head(prompt: re.Match[str]) -> str:
+    return "[" + _PROMPT_EXPLANATION.split(prompt.group(0)[1:-1], maxsplit=1)[0].strip() + "]"
 
 
 def _own_words(text: str) -> str:
