@@ -12,7 +12,7 @@ from rewrite_fixtures import suggestions_for
 
 from st_nlp import Reviewer
 from st_nlp.rewrite.facts import extract_facts, missing_facts, time_expressions
-from st_nlp.rewrite.parties import Parties
+from st_nlp.rewrite.parties import Parties, find_parties
 from st_nlp.rewrite.rewriter import FactBasedRewriter, signature, tidy
 from st_nlp.rewrite.strategies import active_voice
 
@@ -247,3 +247,57 @@ def test_rewrite_of_a_doubted_account_names_the_survivor_not_the_account(
     assert first["strategy"] == "survivor_words"
     assert first["text"].startswith(starts)
     assert "story" not in first["text"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "labels", "starts", "absent"),
+    [
+        (
+            "Risk remains high d/t mother's failure to protect and inability to separate from"
+            " the relationship.",
+            ["blaming_language"],
+            "[name of the person who did it] [specific behavior",
+            "Risk [",
+        ),
+        (
+            "Mother's codependency keeps her in the relationship.",
+            ["blaming_language"],
+            "Mother said [her own words",
+            "codependency said",
+        ),
+        (
+            "Mr. Saleh's depression makes it hard for him to protect the kids.",
+            ["blaming_language"],
+            "[name of the person who did it] [specific behavior",
+            "depression",
+        ),
+        (
+            "Case will likely be unfounded as the children were not harmed.",
+            ["blaming_language"],
+            "The children [what each child saw",
+            "Case [",
+        ),
+        (
+            "Safety plan covers Jordan's pick-up list and a go-bag at her sister's.",
+            ["survivor_protective_action"],
+            "[name] [specific protective actions behind this description",
+            "plan did",
+        ),
+    ],
+)
+def test_rewrite_a_subject_that_names_no_person_is_never_made_a_party(
+    rewriting_reviewer: Reviewer, sentence: str, labels: list[str], starts: str, absent: str
+) -> None:
+    """A template's survivor or subject is a person: "Risk [protective efforts: what Risk did
+    ...]" and "Mother's codependency said [...]" were drafts. A trait's owner speaks for it
+    ("Mother said"); otherwise the note's survivor or a prompt stands in."""
+    suggestions = suggestions_for(rewriting_reviewer, sentence, labels)
+    assert suggestions[0]["text"].startswith(starts)
+    assert all(absent not in s["text"] for s in suggestions)
+
+
+def test_rewrite_a_header_in_capitals_is_not_a_party(rewriting_reviewer: Reviewer) -> None:
+    """ "STATUS REPORT TO THE COURT" parses as STATUS reporting; a word in capitals names a
+    person only where the entity recognizer says so."""
+    note = "STATUS REPORT TO THE COURT\nMr. Reed hit Ms. Alvarez on 3/9."
+    assert find_parties(rewriting_reviewer.nlp(note)) == Parties("Mr. Reed", "Ms. Alvarez")

@@ -29,6 +29,16 @@ CHILD_WORDS = frozenset(
     "child children kid kids son daughter baby infant toddler boy girl siblings minor".split()
 )
 PRONOUNS = {"he": "him", "she": "her", "they": "them", "i": "me", "we": "us"}
+# Nouns that can name the survivor in a clause's subject besides the family roles: the
+# survivor as a service's client or patient.
+SURVIVOR_NOUNS = frozenset("client patient pt parent".split())
+# Other people whose behavior a note characterizes: professionals and the wider family.
+OTHER_PEOPLE = frozenset(
+    "advocate worker caseworker cw teacher officer officers deputy deputies investigator"
+    " therapist counselor counsellor director nurse doctor staff sister brother grandson"
+    " granddaughter cousin neighbor neighbour friend grandparent grandparents parents pgf pgm"
+    " mgf mgm moc foc".split()
+)
 
 
 @dataclass(frozen=True)
@@ -43,12 +53,21 @@ class Parties:
         return self.survivor or "[the adult survivor]"
 
 
+def proper_name(token: Token) -> bool:
+    """A proper noun that can name a person. A word in capitals counts only where the entity
+    recognizer calls it a person: headers ("STATUS REPORT TO THE COURT") are tagged as proper
+    nouns too, and "REPORT" then reads as a verb whose subject is "STATUS"."""
+    if token.pos_ != "PROPN":
+        return False
+    return not (token.is_upper and len(token) > 3) or token.ent_type_ == "PERSON"
+
+
 def _mention(token: Token) -> str | None:
     """A readable mention for a subject/object token: 'Mr. Reed', 'FOB', 'Ana Morales'."""
     if token.pos_ == "PRON":
         return None
-    if token.pos_ != "PROPN" and token.lower_ not in PERSON_ROLES:
-        return None  # "her neck", "the door": not a person
+    if not proper_name(token) and token.lower_ not in PERSON_ROLES:
+        return None  # "her neck", "the door", "STATUS (REPORT)": not a person
     words = [
         t
         for t in token.subtree

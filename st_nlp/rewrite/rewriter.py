@@ -50,8 +50,10 @@ from st_nlp.rewrite.strategies import (
     active_voice,
     behavior_prompts,
     fact_modifiers,
+    owner_mention,
     pivot_to_perpetrator,
     prompt_only,
+    survivor_subject,
 )
 from st_nlp.taxonomy import LABELS, Label
 
@@ -365,20 +367,20 @@ class FactBasedRewriter:
 
     @staticmethod
     def _parties_for(clause: Span, subtype: str, parties: Parties) -> Parties:
-        """For survivor blame and pathologizing, the clause's subject is the survivor."""
+        """For survivor blame and pathologizing, the clause's subject is the survivor, where it
+        names a person."""
         if subtype not in {"survivor_blame", "pathologizing"}:
             return parties
         subjects = [c for c in clause.root.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
         if not subjects:
             return parties
         head = subjects[0]
-        if head.lower_ in ACCOUNT_NOUNS:
-            # "Katya's story changed several times": the survivor is whose account it is.
-            owners = [c for c in head.children if c.dep_ == "poss" and c.pos_ != "PRON"]
-            if not owners:
-                return parties
-            owner = owners[0]
-            return Parties(parties.perpetrator, clause.doc[owner.left_edge.i : owner.i + 1].text)
+        if head.lower_ in ACCOUNT_NOUNS or not survivor_subject(head):
+            # "Katya's story changed several times", "BM's borderline traits contribute to
+            # ...": the survivor is whose account or trait it is; without a person as its
+            # owner ("Risk remains high"), the note's survivor.
+            owner = owner_mention(head)
+            return Parties(parties.perpetrator, owner) if owner else parties
         subject = clause.doc[head.left_edge.i : head.right_edge.i + 1].text
         return Parties(parties.perpetrator, subject)
 

@@ -25,7 +25,15 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from st_nlp.rewrite.facts import TIME_EXPRESSION
-from st_nlp.rewrite.parties import CHILD_WORDS, PERSON_ROLES, PRONOUNS, Parties
+from st_nlp.rewrite.parties import (
+    CHILD_WORDS,
+    OTHER_PEOPLE,
+    PERSON_ROLES,
+    PRONOUNS,
+    SURVIVOR_NOUNS,
+    Parties,
+    proper_name,
+)
 
 IRREGULAR_PAST = {
     "hit": "hit",
@@ -275,7 +283,50 @@ def _person(token: Token) -> bool:
     """A subject or object that names a person ("Father", "FOB", "Mr. Reed"), not a pronoun."""
     if token.lower_ in CHILD_WORDS:
         return False
-    return token.pos_ == "PROPN" or token.lower_ in PERSON_ROLES or token.lower_ in {"fob", "bm"}
+    return proper_name(token) or token.lower_ in PERSON_ROLES or token.lower_ in {"fob", "bm"}
+
+
+def survivor_subject(token: Token) -> bool:
+    """A clause subject that can stand for the survivor in a template ("Mother said [...]"),
+    not an abstraction ("BM's long history of depression", "Risk remains high") or a
+    professional."""
+    return _person(token) or token.lower_ in SURVIVOR_NOUNS
+
+
+_TITLES = frozenset({"Mr.", "Ms.", "Mrs.", "Dr.", "Mx."})
+
+
+def owner_mention(head: Token) -> str | None:
+    """The person whose trait, account or behavior `head` is ("BM's borderline traits" ->
+    "BM", "Ms. Soo-ah Kim's decision" -> "Ms. Soo-ah Kim"); None when no person owns it."""
+    owner = next(
+        (c for c in head.children if c.dep_ == "poss" and c.pos_ != "PRON" and survivor_subject(c)),
+        None,
+    )
+    if owner is None:
+        return None
+    doc, start = owner.doc, owner.i
+    # The name's earlier words, which the small parser often hangs on the head instead: proper
+    # nouns and the parts of a hyphenated name, up to a title.
+    while start > 0 and doc[start].text not in _TITLES:
+        previous = doc[start - 1]
+        hyphenated = previous.text == "-" or (
+            start > 1 and doc[start - 2].text == "-" and not doc[start - 2].whitespace_
+        )
+        if previous.pos_ != "PROPN" and not hyphenated:
+            break
+        start -= 1
+    return doc[start : owner.i + 1].text
+
+
+def _characterized_person(token: Token) -> bool:
+    """A subject whose behavior a characterization is about: anyone, professionals and
+    children included ("Advocate is very supportive"), but not "Concerns" or "Next steps"."""
+    return (
+        _person(token)
+        or token.lower_ in CHILD_WORDS | OTHER_PEOPLE | SURVIVOR_NOUNS
+        or token.lower_ in {"he", "she", "they"}
+    )
 
 
 def let_in_act(clause: Span, parties: Parties) -> tuple[str, frozenset[int]] | None:
@@ -355,11 +406,16 @@ def pivot_to_perpetrator(
     first = _subject(clause)
     doc = clause.doc
     subject_text = doc[first.left_edge.i : first.right_edge.i + 1].text if first else None
-    subject = (
-        subject_text
-        if subject_text is not None and first is not None and first.pos_ != "PRON"
-        else parties.target()
-    )
+    if rule_id == "MI-CHILD-UNHARMED":
+        # "The children were not affected"; not "Case [what each child saw ...]".
+        named = first is not None and (first.lower_ in CHILD_WORDS or _person(first))
+        subject = subject_text if named and subject_text is not None else "the children"
+    elif first is not None and subject_text is not None and survivor_subject(first):
+        subject = subject_text
+    else:  # "Ms. Kealoha's PTSD": she is the one whose words are asked for
+        subject = (owner_mention(first) if first is not None else None) or parties.target()
+    if rule_id != "MI-CHILD-UNHARMED" and subject == parties.perpetrator:
+        subject = parties.target()  # the survivor's words are asked for, never the perpetrator's
     if (
         subtype == "minimizing_excusing"
         and first is not None
@@ -398,22 +454,35 @@ def behavior_prompts(sentence: Span, label: str, quote_claim: bool = True) -> Dr
     """Ask for the specific behaviors behind a vague characterization, keeping its subject.
 
     The characterization itself (the words after the subject) moves inside the prompt, so the
-    writer sees what to support and the label no longer stands as a finding.
+    writer sees what to support and the label no longer stands as a finding. A subject that is
+    no person gives way to its owner ("Dad's behavior toward mom ..." asks about Dad, quoting
+    the whole claim), else to "[name]" with nothing quoted: "Concerns [specific behaviors that
+    show Concerns also re ...]" and whole sentences quoted after "this person" were drafts.
     """
     root = sentence.root
     subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    if subjects:
+    owner = owner_mention(subjects[0]) if subjects else None
+    owner_said = False  # the claim names its subject itself ("Dad's behavior ...")
+    if subjects and _characterized_person(subjects[0]):
         first = subjects[0]
         subject = sentence.doc[first.left_edge.i : first.right_edge.i + 1].text
         rest = sentence.doc[first.right_edge.i + 1 : sentence.end].text
-    else:
-        subject, rest = "[name]", sentence.text
+    elif owner is not None:
+        # "Dad's behavior toward mom has been concerning": Dad [specific behaviors that show
+        # Dad's behavior toward mom has been concerning ...].
+        subject = owner
+        rest = sentence.doc[subjects[0].left_edge.i : sentence.end].text
+        owner_said = True
+    else:  # no person to ask about: the prompt does not quote the sentence back
+        subject, rest = "[name]", ""
     plain = re.sub(r"\s*\([^)]*\)", "", subject).strip() or "this person"
     plain = "this person" if plain.startswith("[") else plain
-    claim = re.sub(r"[\[\]]", "", rest).strip().rstrip(".;:!? ")
+    claim = re.sub(r"[\[\]]", "", rest).strip().lstrip("-*• ").rstrip(".;:!? ")
     gendered = pronouns(plain)
     who = gendered[0] if gendered else plain
-    shows = f"that show {plain} {claim}" if claim and quote_claim else "behind this description"
+    shows = f"that show {'' if owner_said else plain + ' '}{claim}"
+    if not (claim and quote_claim):
+        shows = "behind this description"
     if label == "perpetrator_pattern":
         prompt = (
             f"{subject} [specific behaviors {shows}: what {who} did, when and to whom, e.g."
