@@ -22,6 +22,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.db import AccessLogEntry, make_engine, make_sessionmaker
@@ -104,6 +105,67 @@ class BodyLimitMiddleware:
         await self.app(scope, counting, send)
 
 
+class RequestContextMiddleware:
+    """Per request: an id (`request.state.request_id`, echoed in `X-Request-ID`), one log line
+    with the route, status, timings and size (never the path or the body), and a generic 500
+    naming only the request id when the app raises.
+
+    Pure ASGI rather than `@app.middleware("http")` (Starlette's `BaseHTTPMiddleware`), which
+    runs the rest of the app in a task of its own and passes the response through a memory
+    stream, on every request; here the messages go straight through. The route's
+    `request.state` is `scope["state"]`, so the model's share (`model_ms`) is read from there.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = str(uuid.uuid4())
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        started = time.perf_counter()
+        status: int | None = None
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as error:  # never echo the exception text: it may quote the note
+            logger.error(
+                "request_id=%s route=%s error=%s",
+                request_id,
+                _route_name(scope),
+                type(error).__name__,
+            )
+            if status is not None:
+                raise  # the response has begun: nothing else can be sent
+            await JSONResponse(
+                {"detail": "internal server error", "request_id": request_id},
+                status_code=500,
+                headers={"X-Request-ID": request_id},
+            )(scope, receive, send)
+            status = 500
+        model_ms = state.get("model_ms")
+        logger.info(
+            "request_id=%s method=%s route=%s status=%s ms=%.1f model_ms=%s bytes_in=%s",
+            request_id,
+            scope["method"],
+            _route_name(scope),
+            status,
+            (time.perf_counter() - started) * 1000,
+            "-" if model_ms is None else f"{model_ms:.1f}",
+            Headers(scope=scope).get("content-length", "0"),
+        )
+
+
 class RateLimiter:
     """Sliding one-minute window per key."""
 
@@ -125,9 +187,9 @@ class RateLimiter:
             return 0
 
 
-def _route_name(request: Request) -> str:
-    route = request.scope.get("route")
-    return getattr(route, "path", "unmatched")
+def _route_name(scope: Scope) -> str:
+    """The route's template ("/v2/check"), never the raw path: a per-key URL holds the key."""
+    return getattr(scope.get("route"), "path", "unmatched")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -181,36 +243,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.audit_worker = audit_worker
 
-    @app.middleware("http")
-    async def request_context(request: Request, call_next: Any) -> Any:
-        request_id = str(uuid.uuid4())
-        request.state.request_id = request_id
-        started = time.perf_counter()
-        try:
-            response = await call_next(request)
-        except Exception as error:  # never echo the exception text: it may quote the note
-            logger.error(
-                "request_id=%s route=%s error=%s",
-                request_id,
-                _route_name(request),
-                type(error).__name__,
-            )
-            response = JSONResponse(
-                {"detail": "internal server error", "request_id": request_id}, status_code=500
-            )
-        response.headers["X-Request-ID"] = request_id
-        model_ms = getattr(request.state, "model_ms", None)
-        logger.info(
-            "request_id=%s method=%s route=%s status=%s ms=%.1f model_ms=%s bytes_in=%s",
-            request_id,
-            request.method,
-            _route_name(request),
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-            "-" if model_ms is None else f"{model_ms:.1f}",
-            request.headers.get("content-length", "0"),
-        )
-        return response
+    # Outside the body limit, so a request refused for its size is logged with an id too.
+    app.add_middleware(RequestContextMiddleware)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

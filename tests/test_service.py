@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -305,3 +309,58 @@ def test_service_stopped_with_sigterm_leaves_no_worker_behind(tmp_path: Path) ->
     leftover = _group_alive(pgid)
     live.stop()  # kills anything left, so a failure does not leak processes into the suite
     assert not leftover, "worker processes outlived the server"
+
+
+def test_service_request_log_line_has_id_route_status_and_model_time(server: Server) -> None:
+    response = httpx.post(
+        f"{server.url}/v1/review",
+        json={"text": CANARY + " was assaulted."},
+        headers=server.headers("caseworker"),
+        timeout=60,
+    )
+    assert response.status_code == 200
+    request_id = response.headers["X-Request-ID"]
+    assert str(uuid.UUID(request_id)) == request_id
+    deadline = time.time() + 10
+    while f"request_id={request_id}" not in server.log.read_text() and time.time() < deadline:
+        time.sleep(0.1)
+    line = next(x for x in server.log.read_text().splitlines() if f"request_id={request_id}" in x)
+    assert "method=POST route=/v1/review status=200" in line
+    assert re.search(r" ms=\d+\.\d model_ms=\d+\.\d bytes_in=\d+", line), line
+    assert CANARY not in server.log.read_text()
+
+
+def test_service_unhandled_error_is_a_generic_500_with_the_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The request middleware around a real Starlette app whose route raises with note text in
+    the message: the answer and the log name the request and the error type only."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.requests import Request
+    from starlette.routing import Route
+
+    from service.app import RequestContextMiddleware
+
+    async def broken(request: Request) -> None:
+        raise RuntimeError(CANARY)
+
+    # Where the service has it: inside Starlette's own error middleware, around the routes.
+    app = Starlette(
+        routes=[Route("/broken", broken, methods=["POST"])],
+        middleware=[Middleware(RequestContextMiddleware)],
+    )
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post("/broken", content=CANARY.encode())
+
+    with caplog.at_level(logging.INFO, logger="st_nlp.service"):
+        response = asyncio.run(call())
+    assert response.status_code == 500
+    request_id = response.headers["X-Request-ID"]
+    assert response.json() == {"detail": "internal server error", "request_id": request_id}
+    assert f"request_id={request_id} route=/broken error=RuntimeError" in caplog.text
+    assert "status=500" in caplog.text
+    assert CANARY not in caplog.text
