@@ -548,21 +548,22 @@ class FactBasedRewriter:
 
         Blanking the prompts (`blank_prompts`, used for a model's draft, whose prompts are not
         ours) leaves only the few words a template keeps from the original, which the
-        classifier scores by lexical cues: "Mr. Reed came back into the home [...]; [...];
-        Mother [...]." scores 0.33 against a 0.26 threshold, so our own drafts are not
-        blanked. When blanking, relative time expressions ("again", "last week") are blanked
-        too: they are facts every suggestion must keep.
+        classifier scores by lexical cues (with an earlier model, "Mr. Reed came back into the
+        home [...]; [...]; Mother [...]." scored 0.33 against its 0.26 threshold), so our own
+        drafts are not blanked. When blanking, relative time expressions ("again", "last
+        week") are blanked too: they are facts every suggestion must keep.
         """
         reviewer = self.reviewer
-        headed = scored_form(text)
+        # A model's prompts are its own words, so the rules read them whole.
+        ruled = text if blank_prompts else scored_form(text)
         # Parsed only when some rule could fire on its words (`RuleTriggers`): most drafts say
         # what the perpetrator did, and no rule matches them.
-        if reviewer.triggers.possible(reviewer.nlp.make_doc(headed)) and reviewer.rules.find(
-            reviewer.nlp(headed)
+        if reviewer.triggers.possible(reviewer.nlp.make_doc(ruled)) and reviewer.rules.find(
+            reviewer.nlp(ruled)
         ):
             return True
         blaming = LABELS.index(Label.BLAMING_LANGUAGE)
-        scored = scored_form(text, blank_prompts) if blank_prompts else headed
+        scored = scored_form(text, blank_prompts)
         score = reviewer.classifier.predict_proba([scored])[0, blaming]
         if score < reviewer.thresholds[blaming]:
             return False
