@@ -29,6 +29,7 @@ CHILD_WORDS = frozenset(
     "child children kid kids son daughter baby infant toddler boy girl siblings minor".split()
 )
 PRONOUNS = {"he": "him", "she": "her", "they": "them", "i": "me", "we": "us"}
+TITLES = frozenset({"Mr.", "Ms.", "Mrs.", "Dr.", "Mx."})
 # Nouns that can name the survivor in a clause's subject besides the family roles: the
 # survivor as a service's client or patient.
 SURVIVOR_NOUNS = frozenset("client patient pt parent".split())
@@ -79,7 +80,7 @@ def _mention(token: Token) -> str | None:
     if not words:
         return None
     start, end = words[0].i, token.i + 1
-    while start > 0 and token.doc[start - 1].text in {"Mr.", "Ms.", "Mrs.", "Dr.", "Mx."}:
+    while start > 0 and token.doc[start - 1].text in TITLES:
         start -= 1
     text = token.doc[start:end].text
     return text if len(text) > 1 else None

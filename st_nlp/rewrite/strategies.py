@@ -31,6 +31,7 @@ from st_nlp.rewrite.parties import (
     PERSON_ROLES,
     PRONOUNS,
     SURVIVOR_NOUNS,
+    TITLES,
     Parties,
     proper_name,
 )
@@ -293,9 +294,6 @@ def survivor_subject(token: Token) -> bool:
     return _person(token) or token.lower_ in SURVIVOR_NOUNS
 
 
-_TITLES = frozenset({"Mr.", "Ms.", "Mrs.", "Dr.", "Mx."})
-
-
 def owner_mention(head: Token) -> str | None:
     """The person whose trait, account or behavior `head` is ("BM's borderline traits" ->
     "BM", "Ms. Soo-ah Kim's decision" -> "Ms. Soo-ah Kim"); None when no person owns it."""
@@ -308,7 +306,7 @@ def owner_mention(head: Token) -> str | None:
     doc, start = owner.doc, owner.i
     # The name's earlier words, which the small parser often hangs on the head instead: proper
     # nouns and the parts of a hyphenated name, up to a title.
-    while start > 0 and doc[start].text not in _TITLES:
+    while start > 0 and doc[start].text not in TITLES:
         previous = doc[start - 1]
         hyphenated = previous.text == "-" or (
             start > 1 and doc[start - 2].text == "-" and not doc[start - 2].whitespace_
