@@ -471,18 +471,15 @@ class FactBasedRewriter:
                 written[text] = self._needs_check(draft, text, original, aliases)
         if not written:
             return
-        scored = list(dict.fromkeys(scored_form(text) for text, check in written.items() if check))
+        headed = {text: scored_form(text) for text, check in written.items() if check}
+        scored = list(dict.fromkeys(headed.values()))
 
         def tag_and_parse() -> None:
             own_words = {text: _own_words(text) for text in written}
             tagged_now = set(nlp.prefetch(list(own_words.values()), parse=False))
             # Drafts tagged before (an unchanged sentence of an edited note) were rule-checked
             # then.
-            fresh = [
-                scored_form(text)
-                for text, check in written.items()
-                if check and own_words[text] in tagged_now
-            ]
+            fresh = [head for text, head in headed.items() if own_words[text] in tagged_now]
             nlp.prefetch(
                 [text for text in fresh if view.triggers.possible(nlp.make_doc(text))],
                 parse=True,

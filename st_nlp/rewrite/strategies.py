@@ -317,14 +317,13 @@ def owner_mention(head: Token) -> str | None:
     return doc[start : owner.i + 1].text
 
 
+_CHARACTERIZED_WORDS = CHILD_WORDS | OTHER_PEOPLE | SURVIVOR_NOUNS | {"he", "she", "they"}
+
+
 def _characterized_person(token: Token) -> bool:
     """A subject whose behavior a characterization is about: anyone, professionals and
     children included ("Advocate is very supportive"), but not "Concerns" or "Next steps"."""
-    return (
-        _person(token)
-        or token.lower_ in CHILD_WORDS | OTHER_PEOPLE | SURVIVOR_NOUNS
-        or token.lower_ in {"he", "she", "they"}
-    )
+    return _person(token) or token.lower_ in _CHARACTERIZED_WORDS
 
 
 def let_in_act(clause: Span, parties: Parties) -> tuple[str, frozenset[int]] | None:
