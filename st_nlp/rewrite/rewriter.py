@@ -536,7 +536,7 @@ class FactBasedRewriter:
         suggestion with each prompt cut to its head (`scored_form`).
 
         Cut, not whole: a prompt's explanation ("[specific behavior: what the person causing
-        harm did, to whom, when]") is most of a draft's words, and it diluted what the
+        harm did, to whom, when]") is a third of a draft's words, and it diluted what the
         classifier read. "Mother's lack of follow-through on Luca's therapy ... are the main
         concern; household in chaos" passed while three long prompts surrounded it; cut to
         "[specific behavior]" and the like, it is withheld. The heads still say what the
