@@ -284,7 +284,7 @@ def _person(token: Token) -> bool:
     """A subject or object that names a person ("Father", "FOB", "Mr. Reed"), not a pronoun."""
     if token.lower_ in CHILD_WORDS:
         return False
-    return proper_name(token) or token.lower_ in PERSON_ROLES or token.lower_ in {"fob", "bm"}
+    return proper_name(token) or token.lower_ in PERSON_ROLES
 
 
 def survivor_subject(token: Token) -> bool:
@@ -407,12 +407,13 @@ def pivot_to_perpetrator(
         # "The children were not affected"; not "Case [what each child saw ...]".
         named = first is not None and (first.lower_ in CHILD_WORDS or _person(first))
         subject = subject_text if named and subject_text is not None else "the children"
-    elif first is not None and subject_text is not None and survivor_subject(first):
-        subject = subject_text
-    else:  # "Ms. Kealoha's PTSD": she is the one whose words are asked for
-        subject = (owner_mention(first) if first is not None else None) or parties.target()
-    if rule_id != "MI-CHILD-UNHARMED" and subject == parties.perpetrator:
-        subject = parties.target()  # the survivor's words are asked for, never the perpetrator's
+    else:
+        if first is not None and subject_text is not None and survivor_subject(first):
+            subject = subject_text
+        else:  # "Ms. Kealoha's PTSD": she is the one whose words are asked for
+            subject = (owner_mention(first) if first is not None else None) or parties.target()
+        if subject == parties.perpetrator:  # the survivor's words, never the perpetrator's
+            subject = parties.target()
     if (
         subtype == "minimizing_excusing"
         and first is not None
@@ -458,13 +459,12 @@ def behavior_prompts(sentence: Span, label: str, quote_claim: bool = True) -> Dr
     """
     root = sentence.root
     subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    owner = owner_mention(subjects[0]) if subjects else None
     owner_said = False  # the claim names its subject itself ("Dad's behavior ...")
     if subjects and _characterized_person(subjects[0]):
         first = subjects[0]
         subject = sentence.doc[first.left_edge.i : first.right_edge.i + 1].text
         rest = sentence.doc[first.right_edge.i + 1 : sentence.end].text
-    elif owner is not None:
+    elif subjects and (owner := owner_mention(subjects[0])) is not None:
         # "Dad's behavior toward mom has been concerning": Dad [specific behaviors that show
         # Dad's behavior toward mom has been concerning ...].
         subject = owner
