@@ -301,3 +301,75 @@ def test_rewrite_a_header_in_capitals_is_not_a_party(rewriting_reviewer: Reviewe
     person only where the entity recognizer says so."""
     note = "STATUS REPORT TO THE COURT\nMr. Reed hit Ms. Alvarez on 3/9."
     assert find_parties(rewriting_reviewer.nlp(note)) == Parties("Mr. Reed", "Ms. Alvarez")
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # A child's name with an age: "Jaden was hit" makes no child the survivor.
+        (
+            "Call re: Jaden Oyelaran (9). Jaden was hit during a fight in the home. Mr. Bellamy"
+            " shoved Ms. Oyelaran into the wall on 2/26.",
+            Parties("Mr. Bellamy", "Ms. Oyelaran"),
+        ),
+        # A child's noun before the name; a child who hides is not the survivor either.
+        (
+            "Her son Malik hid in the closet. Ms. Reyes called 911 after Mr. Cole choked her.",
+            Parties("Mr. Cole", "Ms. Reyes"),
+        ),
+        # A professional in apposition reports; that is no protective act.
+        (
+            "CW spoke with Ms. Yvonne Fairweather, 4th grade teacher. Ms. Fairweather reports"
+            " the boy came in with a bruise. Ms. Fairweather reports he is tired in class.",
+            Parties(None, None),
+        ),
+        # An agency's words before the role are the source, not the survivor's name.
+        ("LE report mother called 911 on 3/2.", Parties(None, "mother")),
+        # Leaving a voicemail is no protective step, and the one who does harm is no survivor.
+        (
+            "Mr. Holloway left a voicemail for Ms. Lewis. Mr. Holloway threatened Ms. Lewis.",
+            Parties("Mr. Holloway", "Ms. Lewis"),
+        ),
+        # An adult stays a possible party, even a son.
+        (
+            "Travis Draper (24) pushed Ms. Draper into the door on 11/11.",
+            Parties("Travis Draper", "Ms. Draper"),
+        ),
+    ],
+)
+def test_rewrite_parties_are_never_children_or_professionals(
+    rewriting_reviewer: Reviewer, note: str, expected: Parties
+) -> None:
+    """Rewrites name the survivor and ask what they did to stay safe; a child ("Jaden [what
+    Jaden did to stay safe]") or a teacher ("Ms. Fairweather [...]") was named so before. On
+    the train and dev notes against their annotated people, wrong survivors fell from 40 to 16
+    (children 7 to 0, professionals 24 to 6) and wrong perpetrators from 8 to 3."""
+    assert find_parties(rewriting_reviewer.nlp(note)) == expected
+
+
+def test_rewrite_context_children_and_others_are_never_parties(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    """`context.parties` may name children and other people (the API's roles `child` and
+    `other`): they are never chosen as a party, whatever the note's verbs say."""
+    note = "Kai was hit on 3/1. Ms. Tan reports she called police."
+    assert find_parties(rewriting_reviewer.nlp(note)).survivor == "Kai"
+    context = {
+        "parties": [{"name": "Kai Arai", "role": "child"}, {"name": "Dana Tan", "role": "other"}]
+    }
+    assert find_parties(rewriting_reviewer.nlp(note), context) == Parties(None, None)
+
+
+def test_rewrite_template_leaves_a_clause_of_the_original_out(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    """A modifier that is a clause carries the original's claim into the template: "Mother
+    said [...] into how the fighting is affecting Jaden" and "[specific behavior] by remaining
+    in the home with Mr. Russo" were drafts. Its facts are listed instead."""
+    sentence = "Mother lacks insight into how the fighting is affecting Jaden."
+    note = f"Jaden (9) lives with Mother. {sentence}"
+    suggestions = suggestions_for(rewriting_reviewer, sentence, ["blaming_language"], note)
+    assert suggestions
+    for suggestion in suggestions:
+        assert "into how" not in suggestion["text"]
+        assert "Jaden" in suggestion["text"]  # the name is kept, in a list of facts if need be

@@ -7,11 +7,13 @@ explicitly as `context={"parties": [{"name": "Mr. Reed", "role": "perpetrator"},
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 HARM_LEMMAS = frozenset(
     "hit punch slap kick choke strangle push shove grab beat assault attack threaten strike"
@@ -40,6 +42,62 @@ OTHER_PEOPLE = frozenset(
     " granddaughter cousin neighbor neighbour friend grandparent grandparents parents pgf pgm"
     " mgf mgm moc foc".split()
 )
+
+
+# Who works on or around a case. A named professional ("CW Ebony Strickland", "Ms. Yvonne
+# Fairweather, 4th grade teacher", "Officer Diaz") reports, calls and contacts people all day;
+# those are not a survivor's protective acts, and no rewrite should ask what the teacher did to
+# stay safe. Agencies and reporters ("LE", "CPS", "RP") are never a party either.
+PROFESSIONS = frozenset(
+    "advocate worker caseworker cw sw cps dcfs le pd police officer deputy detective det"
+    " sergeant sgt trooper investigator therapist counselor counsellor clinician director"
+    " principal teacher nurse rn doctor physician pediatrician attorney lawyer gal judge"
+    " supervisor interpreter landlord rp reporter caller agency school daycare".split()
+)
+# Words before a person's mention that belong to the verb or the source, not to the name
+# ("RP states mother", "LE report mother" parsed as compounds).
+SOURCE_WORDS = frozenset("per report reports reported states stated says said anon".split())
+CHILD_NOUNS = frozenset(
+    "child kid son daughter baby infant toddler boy girl stepson stepdaughter".split()
+)
+ADULT_WORDS = frozenset({"adult", "grown"})
+ADULT_AGE = 18
+# An age right after a name: "Jaden Oyelaran (9)", "Mia (F/6)", "Leo, 4,", "Emma, age 6".
+_AGE_AFTER = re.compile(
+    r"\s*(?:\(\s*(?:[MF]\s*/\s*)?(\d{1,2})\s*(?:y/?o|yrs?|years?(?: old)?|mos?|months?)?\s*[,;)]"
+    r"|,\s*(?:age\s+)?(\d{1,2})\s*(?:y/?o|yrs?|years? old)?\s*[,;.)]|,?\s*age[ds]?\s+(\d{1,2})\b)",
+    re.IGNORECASE,
+)
+# An age right before it: "7 y/o Jaden", "her 7-year-old son Jaden".
+_AGE_BEFORE = re.compile(
+    r"\b(\d{1,2})(?:\s*|-)(?:y/?o|yrs?|years?|months?)(?:-old)?\s+(?:(?:son|daughter|child|boy"
+    r"|girl|brother|sister)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Bystander:
+    """A named person who is neither party: a child or a professional. Children are known by
+    their first name (they share their parents' surnames); adults by first and last name, and
+    by the surname after a title ("Ms. Fairweather")."""
+
+    first: str
+    last: str
+    child: bool
+
+    def named_by(self, words: list[str], titled: bool) -> bool:
+        """Whether a mention's name `words` (lowercased, no titles or roles) are this
+        person's; `titled` when the mention had a title."""
+        if not words:
+            return False
+        if titled:
+            return not self.child and words[-1] == self.last
+        if len(words) == 1:
+            return words[0] == self.first or (not self.child and words[0] == self.last)
+        if self.child:
+            return words[0] == self.first
+        return words[0] == self.first and words[-1] == self.last
 
 
 @dataclass(frozen=True)
@@ -79,6 +137,8 @@ def _mention(token: Token) -> str | None:
     ]
     if not words:
         return None
+    while len(words) > 1 and words[0].lower_ in SOURCE_WORDS | PROFESSIONS:
+        words.pop(0)  # "RP states mother", "LE report mother": the source, not the name
     start, end = words[0].i, token.i + 1
     while start > 0 and token.doc[start - 1].text in TITLES:
         start -= 1
@@ -86,8 +146,119 @@ def _mention(token: Token) -> str | None:
     return text if len(text) > 1 else None
 
 
+def _leaves_a_thing(verb: Token) -> bool:
+    """ "He left a voicemail", "left bruises": leaving something is no protective step."""
+    return verb.lemma_.lower() == "leave" and any(
+        child.dep_ == "dobj" and child.pos_ == "NOUN" and child.lower_ not in PERSON_ROLES
+        for child in verb.children
+    )
+
+
+def _name_runs(doc: Doc) -> Iterator[Span]:
+    """Each run of adjacent proper names: "Jaden Oyelaran", "Yvonne Fairweather"."""
+    start = None
+    for token in doc:
+        if (
+            proper_name(token)
+            and token.text[:1].isupper()
+            and token.text not in TITLES
+            and token.lower_ not in PROFESSIONS
+        ):
+            start = token.i if start is None else start
+            continue
+        if start is not None:
+            yield doc[start : token.i]
+            start = None
+    if start is not None:
+        yield doc[start : len(doc)]
+
+
+def _stated_age(run: Span) -> int | None:
+    """The age written right after or right before the name, if any."""
+    doc = run.doc
+    after = _AGE_AFTER.match(doc.text, run.end_char)
+    if after:
+        return int(next(group for group in after.groups() if group))
+    before = _AGE_BEFORE.search(doc.text[max(0, run.start_char - 40) : run.start_char])
+    return int(before.group(1)) if before else None
+
+
+def _next_to(run: Span, words: frozenset[str]) -> Token | None:
+    """A word of `words` that introduces the name ("son Jaden", "CW Ebony Strickland",
+    "teacher Ms. Fairweather") or stands in apposition to it ("Ms. Fairweather, 4th grade
+    teacher"; "Mia, her daughter")."""
+    doc = run.doc
+    index = run.start - 1
+    while index >= 0 and doc[index].text in TITLES:
+        index -= 1
+    # Attached to the name, not an object before it: "told CW Bruno has called" is no CW Bruno.
+    if (
+        index >= 0
+        and doc[index].lower_ in words
+        and (doc[index].head in run or run.root.head.i == index)
+    ):
+        return doc[index]
+    head = run[-1]
+    appositions = [child for child in head.children if child.dep_ == "appos"]
+    if head.dep_ == "appos":
+        appositions.append(head.head)
+    return next(
+        (t for t in appositions if t.lower_ in words and not run.start <= t.i < run.end), None
+    )
+
+
+def bystanders(doc: Doc, context: dict[str, Any] | None = None) -> list[Bystander]:
+    """The named children and professionals of a note: those of `context` (any role but
+    perpetrator or survivor), and those the note marks by an age under 18 or a child's noun
+    ("Jaden Oyelaran (9)", "her son Malik", not "her adult son Ken"), or by a profession
+    ("CW Ebony Strickland", "Ms. Yvonne Fairweather, 4th grade teacher")."""
+    found: list[Bystander] = []
+    for party in (context or {}).get("parties", []):
+        if party.get("role") in {"perpetrator", "survivor"}:
+            continue
+        words = [w.lower() for w in str(party.get("name", "")).split() if w not in TITLES]
+        if words:
+            found.append(Bystander(words[0], words[-1], party.get("role") == "child"))
+    for run in _name_runs(doc):
+        words = [t.lower_ for t in run]
+        age = _stated_age(run)
+        if age is not None and age >= ADULT_AGE:
+            continue
+        noun = _next_to(run, CHILD_NOUNS)
+        adult = noun is not None and any(
+            word.lower_ in ADULT_WORDS or (word.text.isdigit() and int(word.text) >= ADULT_AGE)
+            for word in noun.lefts
+        )  # "her adult son Ken", "her 24 y/o son Travis"
+        if age is not None or (noun is not None and not adult):
+            found.append(Bystander(words[0], words[-1], child=True))
+        elif _next_to(run, PROFESSIONS) is not None:
+            found.append(Bystander(words[0], words[-1], child=False))
+    return found
+
+
+def _is_bystander(mention: str, known: list[Bystander]) -> bool:
+    """Whether `mention` names a child or a professional of `known`, or is an agency's or a
+    reporter's ("CW", "LE", "CPS worker Leonard Ashby")."""
+    return _names_one_of(mention, known) or any(w.lower() in PROFESSIONS for w in mention.split())
+
+
+def _names_one_of(mention: str, known: list[Bystander]) -> bool:
+    raw = mention.split()
+    titled = any(word in TITLES for word in raw)
+    words = [
+        word.lower() for word in raw if word not in TITLES and word.lower() not in PERSON_ROLES
+    ]
+    return any(person.named_by(words, titled) for person in known)
+
+
 def find_parties(doc: Doc, context: dict[str, Any] | None = None) -> Parties:
-    """Parties from explicit context, else the most frequent actor/target of harm verbs."""
+    """Parties from explicit context, else the most frequent actor/target of harm verbs.
+
+    Children and professionals (`bystanders`) are never chosen: "Jaden was hit" makes no child
+    the survivor, and a teacher who "reports" is not taking a protective step. A person the
+    note shows acting in harm at least as often as being its target or acting to protect is
+    not chosen as the survivor, nor one less often as the perpetrator.
+    """
     explicit = {p.get("role"): p.get("name") for p in (context or {}).get("parties", [])}
     actors: Counter[str] = Counter()
     targets: Counter[str] = Counter()
@@ -95,7 +266,7 @@ def find_parties(doc: Doc, context: dict[str, Any] | None = None) -> Parties:
         if token.pos_ != "VERB":
             continue
         if token.lemma_.lower() not in HARM_LEMMAS:
-            if token.lemma_.lower() in PROTECTIVE_LEMMAS:
+            if token.lemma_.lower() in PROTECTIVE_LEMMAS and not _leaves_a_thing(token):
                 for subject in (c for c in token.children if c.dep_ == "nsubj"):
                     mention = _mention(subject)
                     if mention:
@@ -114,8 +285,24 @@ def find_parties(doc: Doc, context: dict[str, Any] | None = None) -> Parties:
             mention = _mention(obj)
             if mention and obj.lower_ not in CHILD_WORDS:
                 targets[mention] += 1
-    perpetrator = explicit.get("perpetrator") or (actors.most_common(1)[0][0] if actors else None)
+    known = bystanders(doc, context)
+    # A profession is read from the parse, which can be wrong ("told CW Bruno has called" as
+    # one name): someone shown doing harm is taken at their word, unless a child.
+    children = [person for person in known if person.child]
+    perpetrator = explicit.get("perpetrator") or next(
+        (
+            name
+            for name, count in actors.most_common()
+            if count >= targets[name] and not _is_bystander(name, children)
+        ),
+        None,
+    )
     survivor = explicit.get("survivor") or next(
-        (name for name, _ in targets.most_common() if name != perpetrator), None
+        (
+            name
+            for name, count in targets.most_common()
+            if name != perpetrator and count > actors[name] and not _is_bystander(name, known)
+        ),
+        None,
     )
     return Parties(perpetrator, survivor)

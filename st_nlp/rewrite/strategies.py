@@ -251,6 +251,11 @@ def _carries_fact(sub: Span) -> bool:
     return sub[0].pos_ == "ADP" and any(t.lemma_.lower() in _PLACES for t in sub[1:])
 
 
+# Dependencies that open a clause inside a modifier: "by [remaining in the home]", "into how
+# the fighting [is affecting] Jaden".
+_CLAUSES = frozenset({"pcomp", "relcl", "advcl", "ccomp", "acl", "xcomp"})
+
+
 def fact_modifiers(
     clause: Span, skip: tuple[str, ...] = (), exclude: frozenset[int] = frozenset()
 ) -> str:
@@ -258,7 +263,8 @@ def fact_modifiers(
     "at the home".
 
     A modifier that names one of `skip` (the parties the template already names), overlaps the
-    token positions in `exclude` (already placed by the strategy) or whose brackets do not
+    token positions in `exclude` (already placed by the strategy), holds a clause of its own
+    (its words would carry the original's claim into the template) or whose brackets do not
     balance is left out; its facts are then listed by the rewriter's check.
     """
     root = clause.root
@@ -269,6 +275,8 @@ def fact_modifiers(
         sub = clause.doc[child.left_edge.i : child.right_edge.i + 1]
         if not _carries_fact(sub) or any(t.i in exclude for t in sub):
             continue
+        if sub[0].pos_ == "VERB" or any(t.dep_ in _CLAUSES for t in sub):
+            continue  # a clause ("into how the fighting is affecting Jaden"), not a fact's phrase
         if child.dep_ == "advmod" and not TIME_EXPRESSION.fullmatch(sub.text):
             continue  # "back", "really": only time adverbs ("again", "yesterday") are facts
         text = sub.text
