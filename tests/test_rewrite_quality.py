@@ -11,7 +11,7 @@ import pytest
 from rewrite_fixtures import suggestions_for
 
 from st_nlp import Reviewer
-from st_nlp.rewrite.facts import extract_facts, missing_facts, time_expressions
+from st_nlp.rewrite.facts import extract_facts, missing_facts, time_expressions, whole_names
 from st_nlp.rewrite.parties import Parties, find_parties
 from st_nlp.rewrite.rewriter import FactBasedRewriter, signature, tidy
 from st_nlp.rewrite.strategies import active_voice
@@ -373,3 +373,18 @@ def test_rewrite_template_leaves_a_clause_of_the_original_out(
     for suggestion in suggestions:
         assert "into how" not in suggestion["text"]
         assert "Jaden" in suggestion["text"]  # the name is kept, in a list of facts if need be
+
+
+def test_rewrite_lists_a_lost_name_whole(rewriting_reviewer: Reviewer) -> None:
+    """Each word of a name is a fact of its own (a template may say "Mr. Bellamy"), but a
+    name the draft lost is listed as written: "[also from the original: Curtis Bellamy]", not
+    "Curtis; Bellamy"; a word of it the draft kept is not listed again."""
+    sentence = "Mother and stepfather Curtis Bellamy argue in front of Jaden on 2/26."
+    facts = extract_facts(rewriting_reviewer.nlp(sentence))
+    assert facts.full_names == ("Curtis Bellamy",)
+    draft = "[name of the person who did it] [specific behavior]."
+    assert whole_names(missing_facts(facts, draft), facts) == ["Curtis Bellamy", "Jaden", "2/26"]
+    kept = "Mr. Bellamy [specific behavior]."
+    assert whole_names(missing_facts(facts, kept), facts) == ["Curtis", "Jaden", "2/26"]
+    suggestions = suggestions_for(rewriting_reviewer, sentence, ["blaming_language"])
+    assert all("Curtis; Bellamy" not in s["text"] for s in suggestions)

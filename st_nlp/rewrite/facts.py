@@ -53,6 +53,9 @@ class Facts:
     numbers: tuple[str, ...]
     quotes: tuple[str, ...]
     times: tuple[str, ...] = ()
+    # Names of several words as written ("Curtis Bellamy"): each word is a fact of its own
+    # (a template may say "Mr. Bellamy"), but a list of lost facts shows them whole.
+    full_names: tuple[str, ...] = ()
 
     def all(self) -> tuple[str, ...]:
         return self.names + self.numbers + self.quotes + self.times
@@ -76,6 +79,8 @@ def extract_facts(doc: Doc | object, relative_times: bool = False) -> Facts:
     assert isinstance(doc, Doc)
     names: list[str] = []
     numbers: list[str] = []
+    runs: list[list[str]] = []
+    previous = -2
     for token in doc:
         text = token.text
         if _NUMBERISH.search(text):
@@ -88,6 +93,11 @@ def extract_facts(doc: Doc | object, relative_times: bool = False) -> Facts:
             and not text.isupper()
         ):
             names.append(text)
+            if previous == token.i - 1 and doc[previous].whitespace_:
+                runs[-1].append(text)
+            else:
+                runs.append([text])
+            previous = token.i
     quotes = [m.group(1) or m.group(2) for m in _QUOTED.finditer(doc.text)]
     times = time_expressions(doc.text) if relative_times else []
     return Facts(
@@ -95,6 +105,7 @@ def extract_facts(doc: Doc | object, relative_times: bool = False) -> Facts:
         tuple(dict.fromkeys(numbers)),
         tuple(quotes),
         tuple(dict.fromkeys(t.lower() for t in times)),
+        tuple(dict.fromkeys(" ".join(run) for run in runs if len(run) > 1)),
     )
 
 
@@ -110,6 +121,19 @@ def missing_facts(facts: Facts, suggestion: str) -> list[str]:
         t for t in facts.times if not re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", lowered)
     ]
     return lost + [fact for fact in facts.numbers + facts.quotes if fact and fact not in suggestion]
+
+
+def whole_names(lost: list[str], facts: Facts) -> list[str]:
+    """`lost` with the words of each of `facts.full_names` shown as that name, where every
+    word of it is lost: "Curtis; Bellamy" is listed as "Curtis Bellamy"."""
+    shown = list(lost)
+    for full in facts.full_names:
+        words = full.split()
+        if all(word in shown for word in words):
+            at = shown.index(words[0])
+            shown = [item for item in shown if item not in words]
+            shown.insert(min(at, len(shown)), full)
+    return shown
 
 
 def placeholders(text: str) -> list[str]:

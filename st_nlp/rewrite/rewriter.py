@@ -40,6 +40,7 @@ from st_nlp.rewrite.facts import (
     extract_facts,
     missing_facts,
     placeholders,
+    whole_names,
 )
 from st_nlp.rewrite.llm import ChatCompletionsBackend
 from st_nlp.rewrite.parties import PERSON_ROLES, Parties, find_parties
@@ -231,7 +232,7 @@ class FactBasedRewriter:
                 )
                 plain = behavior_prompts(span, str(label), quote_claim=False)
                 accepted = self._checked([plain], sentence, facts, known, neighbors)
-            listed = [_render(fact, facts) for fact in facts.all()]
+            listed = [_render(fact, facts) for fact in whole_names(list(facts.all()), facts)]
             if not accepted:
                 fallback = prompt_only(parties, listed)
                 accepted = self._checked([fallback], sentence, facts, known, neighbors)
@@ -597,7 +598,7 @@ def _candidate_text(draft: Draft, facts: Facts) -> str | None:
     text = tidy(draft.text)
     if not text or bracket_problem(text):
         return None
-    lost = missing_facts(facts, text)
+    lost = whole_names(missing_facts(facts, text), facts)
     if lost:
         listed = "; ".join(_render(fact, facts) for fact in lost)
         text = text.rstrip(".") + f" [also from the original: {listed}]."
