@@ -14,7 +14,7 @@ from st_nlp import Reviewer
 from st_nlp.rewrite.facts import extract_facts, missing_facts, time_expressions, whole_names
 from st_nlp.rewrite.parties import Parties, find_parties
 from st_nlp.rewrite.rewriter import FactBasedRewriter, signature, tidy
-from st_nlp.rewrite.strategies import active_voice
+from st_nlp.rewrite.strategies import active_voice, survivor_subject
 
 ISSUE_NOTE = (
     "CW met with Ms. Alvarez at the home on 3/14/24 at 10:30 a.m. Mr. Reed punched Ms. Alvarez"
@@ -342,8 +342,8 @@ def test_rewrite_parties_are_never_children_or_professionals(
 ) -> None:
     """Rewrites name the survivor and ask what they did to stay safe; a child ("Jaden [what
     Jaden did to stay safe]") or a teacher ("Ms. Fairweather [...]") was named so before. On
-    the train and dev notes against their annotated people, wrong survivors fell from 40 to 16
-    (children 7 to 0, professionals 24 to 6) and wrong perpetrators from 8 to 3."""
+    the train and dev notes against their annotated people, wrong survivors fell from 40 to 15
+    and wrong perpetrators from 8 to 3 (`annotation/tools/score_parties.py`)."""
     assert find_parties(rewriting_reviewer.nlp(note)) == expected
 
 
@@ -388,3 +388,52 @@ def test_rewrite_lists_a_lost_name_whole(rewriting_reviewer: Reviewer) -> None:
     assert whole_names(missing_facts(facts, kept), facts) == ["Curtis", "Jaden", "2/26"]
     suggestions = suggestions_for(rewriting_reviewer, sentence, ["blaming_language"])
     assert all("Curtis; Bellamy" not in s["text"] for s in suggestions)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "labels", "present", "absent"),
+    [
+        # A stranded preposition stays with its verb in the active voice.
+        (
+            "At the exchange on 10/14, dad was spit on in front of the kids.",
+            ["blaming_language"],
+            "spit on dad",
+            "spit dad on",
+        ),
+        # A quoted claim reads as a clause: "that show she is ...", not "that show She is".
+        (
+            "She is managing his moods as best she can so the children don't have to.",
+            ["survivor_protective_action"],
+            "that show she is managing",
+            "show She",
+        ),
+    ],
+)
+def test_rewrite_drafts_read_as_written_english(
+    rewriting_reviewer: Reviewer, sentence: str, labels: list[str], present: str, absent: str
+) -> None:
+    """Drafts read on the test split's corpus sentences: "Ms. Kristen Hale spit dad on [...]",
+    "She [... that show She is managing ...]"."""
+    texts = [s["text"] for s in suggestions_for(rewriting_reviewer, sentence, labels)]
+    assert any(present in text for text in texts), texts
+    assert all(absent not in text for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Advocate encouraged client to think about what is best for Nina.", False),
+        ("Dr. Feldstein believes mother is overwhelmed.", False),
+        ("Mother seems overwhelmed by the children's needs.", True),
+        ("Ms. Kealoha is in denial.", True),
+    ],
+)
+def test_rewrite_a_professional_never_speaks_for_the_survivor(
+    rewriting_reviewer: Reviewer, sentence: str, expected: bool
+) -> None:
+    """A template asks the survivor for her own words ("Mother said [...]"); the test split
+    had "Advocate said [Advocate's own words about what happened]; [...] [behaviors that shape
+    Advocate's response ...]"."""
+    doc = rewriting_reviewer.nlp(sentence)
+    subject = next(t for t in doc if t.dep_ in {"nsubj", "nsubjpass"})
+    assert survivor_subject(subject) is expected

@@ -43,7 +43,9 @@ _NOT_NAMES = frozenset(
     " mommy daddy ms mr mrs dr the a an he she they it i we on at in per child children"
     " police officer officers judge court petitioner respondent caseworker worker"
     # Sentence-initial common nouns the small tagger often reads as proper nouns.
-    " son daughter baby couple incident ongoing dept department agency parents family".split()
+    " son daughter baby couple incident ongoing dept department agency parents family"
+    # Roles and professions written with a capital ("Advocate encouraged client ...").
+    " advocate screener client therapist counselor teacher nurse aunt uncle mum nan".split()
 )
 
 

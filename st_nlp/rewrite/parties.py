@@ -45,14 +45,15 @@ OTHER_PEOPLE = frozenset(
 
 
 # Who works on or around a case. A named professional ("CW Ebony Strickland", "Ms. Yvonne
-# Fairweather, 4th grade teacher", "Officer Diaz") reports, calls and contacts people all day;
-# those are not a survivor's protective acts, and no rewrite should ask what the teacher did to
-# stay safe. Agencies and reporters ("LE", "CPS", "RP") are never a party either.
+# Fairweather, 4th grade teacher", "Officer Diaz", "Dr. Feldstein") reports, calls and
+# contacts people all day; those are not a survivor's protective acts, and no rewrite should
+# ask what the teacher did to stay safe. Agencies and reporters ("LE", "CPS", "RP") are never
+# a party either.
 PROFESSIONS = frozenset(
     "advocate worker caseworker cw sw cps dcfs le pd police officer deputy detective det"
     " sergeant sgt trooper investigator therapist counselor counsellor clinician director"
     " principal teacher nurse rn doctor physician pediatrician attorney lawyer gal judge"
-    " supervisor interpreter landlord rp reporter caller agency school daycare".split()
+    " supervisor interpreter landlord rp reporter caller agency school daycare dr.".split()
 )
 # Words before a person's mention that belong to the verb or the source, not to the name
 # ("RP states mother", "LE report mother" parsed as compounds).

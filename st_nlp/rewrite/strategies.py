@@ -29,6 +29,7 @@ from st_nlp.rewrite.parties import (
     CHILD_WORDS,
     OTHER_PEOPLE,
     PERSON_ROLES,
+    PROFESSIONS,
     PRONOUNS,
     SURVIVOR_NOUNS,
     TITLES,
@@ -152,13 +153,22 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
     if patient == subject.text and subject[0].lower_ in {"the", "a", "an", "her", "his", "their"}:
         patient = patient[:1].lower() + patient[1:]  # "The child" becomes "the child"
     middle = doc[subject.end : min(a.i for a in aux)].text.strip(" ,")
+    # A particle or a stranded preposition stays with the verb: "dad was spit on by X" is "X
+    # spit on dad", not "X spit dad on".
+    stranded = [
+        t
+        for t in verb.children
+        if t.i > verb.i and (t.dep_ == "prt" or (t.dep_ == "prep" and not any(t.children)))
+    ]
     after = "".join(
         t.text_with_ws
         for t in doc[verb.i + 1 : clause.end]
         if not (t.dep_ in {"auxpass", "aux", "neg"} and t.head == verb)
         and not (agent_span is not None and agent_span.start <= t.i < agent_span.end)
+        and t not in stranded
     ).rstrip()
     past = IRREGULAR_PAST.get(verb.lower_, verb.text)
+    past = " ".join([past, *(t.text for t in stranded)])
     text = f"{before}{actor} {past} {patient}"
     if middle:
         text += f" ({middle})"
@@ -299,6 +309,10 @@ def survivor_subject(token: Token) -> bool:
     """A clause subject that can stand for the survivor in a template ("Mother said [...]"),
     not an abstraction ("BM's long history of depression", "Risk remains high") or a
     professional."""
+    if token.lower_ in PROFESSIONS or any(
+        c.lower_ in PROFESSIONS for c in token.children if c.dep_ in {"compound", "appos"}
+    ):
+        return False  # "Advocate said [Advocate's own words ...]", "Dr. Feldstein [...]"
     return _person(token) or token.lower_ in SURVIVOR_NOUNS
 
 
@@ -484,8 +498,9 @@ def behavior_prompts(sentence: Span, label: str, quote_claim: bool = True) -> Dr
     plain = "this person" if plain.startswith("[") else plain
     claim = re.sub(r"[\[\]]", "", rest).strip().lstrip("-*• ").rstrip(".;:!? ")
     gendered = pronouns(plain)
-    who = gendered[0] if gendered else plain
-    shows = f"that show {'' if owner_said else plain + ' '}{claim}"
+    quoted = plain.lower() if plain.lower() in PRONOUNS else plain  # "that show she is ..."
+    who = gendered[0] if gendered else quoted
+    shows = f"that show {'' if owner_said else quoted + ' '}{claim}"
     if not (claim and quote_claim):
         shows = "behind this description"
     if label == "perpetrator_pattern":
