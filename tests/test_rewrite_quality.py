@@ -330,6 +330,13 @@ def test_rewrite_a_header_in_capitals_is_not_a_party(rewriting_reviewer: Reviewe
             "Mr. Holloway left a voicemail for Ms. Lewis. Mr. Holloway threatened Ms. Lewis.",
             Parties("Mr. Holloway", "Ms. Lewis"),
         ),
+        # A teenager can be the one causing harm; a mention starts after the words of the
+        # clause the parse hangs on it ("BM tearful, stated Artem").
+        (
+            "Artem Melnyk (16) lives with his mother. BM tearful, stated Artem pushed her down"
+            " in the kitchen on 2/1.",
+            Parties("Artem", None),
+        ),
         # An adult stays a possible party, even a son.
         (
             "Travis Draper (24) pushed Ms. Draper into the door on 11/11.",

@@ -63,6 +63,7 @@ CHILD_NOUNS = frozenset(
 )
 ADULT_WORDS = frozenset({"adult", "grown"})
 ADULT_AGE = 18
+TEEN_AGE = 13
 # An age right after a name: "Jaden Oyelaran (9)", "Mia (F/6)", "Leo, 4,", "Emma, age 6".
 _AGE_AFTER = re.compile(
     r"\s*(?:\(\s*(?:[MF]\s*/\s*)?(\d{1,2})\s*(?:y/?o|yrs?|years?(?: old)?|mos?|months?)?\s*[,;)]"
@@ -86,6 +87,7 @@ class Bystander:
     first: str
     last: str
     child: bool
+    age: int | None = None  # as the note states it
 
     def named_by(self, words: list[str], titled: bool) -> bool:
         """Whether a mention's name `words` (lowercased, no titles or roles) are this
@@ -141,10 +143,18 @@ def _mention(token: Token) -> str | None:
     while len(words) > 1 and words[0].lower_ in SOURCE_WORDS | PROFESSIONS:
         words.pop(0)  # "RP states mother", "LE report mother": the source, not the name
     start, end = words[0].i, token.i + 1
+    # The parse can hang a whole clause on a name ("BM tearful, stated Artem" as one mention):
+    # the mention starts after its last punctuation, verb or other non-name word.
+    breaks = [t.i for t in token.doc[start:end] if t.pos_ in _NOT_IN_NAMES and t.text != "-"]
+    if breaks:
+        start = breaks[-1] + 1
     while start > 0 and token.doc[start - 1].text in TITLES:
         start -= 1
     text = token.doc[start:end].text
     return text if len(text) > 1 else None
+
+
+_NOT_IN_NAMES = frozenset({"PUNCT", "VERB", "AUX", "ADP", "SCONJ", "CCONJ", "ADJ"})
 
 
 def _leaves_a_thing(verb: Token) -> bool:
@@ -231,7 +241,7 @@ def bystanders(doc: Doc, context: dict[str, Any] | None = None) -> list[Bystande
             for word in noun.lefts
         )  # "her adult son Ken", "her 24 y/o son Travis"
         if age is not None or (noun is not None and not adult):
-            found.append(Bystander(words[0], words[-1], child=True))
+            found.append(Bystander(words[0], words[-1], child=True, age=age))
         elif _next_to(run, PROFESSIONS) is not None:
             found.append(Bystander(words[0], words[-1], child=False))
     return found
@@ -255,8 +265,9 @@ def _names_one_of(mention: str, known: list[Bystander]) -> bool:
 def find_parties(doc: Doc, context: dict[str, Any] | None = None) -> Parties:
     """Parties from explicit context, else the most frequent actor/target of harm verbs.
 
-    Children and professionals (`bystanders`) are never chosen: "Jaden was hit" makes no child
-    the survivor, and a teacher who "reports" is not taking a protective step. A person the
+    Children and professionals (`bystanders`) are never the survivor: "Jaden was hit" makes no
+    child the survivor, and a teacher who "reports" is not taking a protective step. The
+    perpetrator may be a teenager, never a younger child. A person the
     note shows acting in harm at least as often as being its target or acting to protect is
     not chosen as the survivor, nor one less often as the perpetrator.
     """
@@ -288,8 +299,11 @@ def find_parties(doc: Doc, context: dict[str, Any] | None = None) -> Parties:
                 targets[mention] += 1
     known = bystanders(doc, context)
     # A profession is read from the parse, which can be wrong ("told CW Bruno has called" as
-    # one name): someone shown doing harm is taken at their word, unless a child.
-    children = [person for person in known if person.child]
+    # one name): someone shown doing harm is taken at their word, unless a young child. A
+    # teenager can be the one causing harm at home ("Artem Melnyk (16)" pushing his mother).
+    children = [
+        person for person in known if person.child and (person.age is None or person.age < TEEN_AGE)
+    ]
     perpetrator = explicit.get("perpetrator") or next(
         (
             name
