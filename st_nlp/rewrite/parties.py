@@ -80,9 +80,10 @@ _AGE_BEFORE = re.compile(
 
 @dataclass(frozen=True)
 class Bystander:
-    """A named person who is neither party: a child or a professional. Children are known by
-    their first name (they share their parents' surnames); adults by first and last name, and
-    by the surname after a title ("Ms. Fairweather")."""
+    """A named child or professional: never the survivor, and never the perpetrator unless a
+    teenager (`find_parties`). Children are known by their first name (they share their
+    parents' surnames); adults by first and last name, and by the surname after a title ("Ms.
+    Fairweather")."""
 
     first: str
     last: str
@@ -267,9 +268,9 @@ def find_parties(doc: Doc, context: dict[str, Any] | None = None) -> Parties:
 
     Children and professionals (`bystanders`) are never the survivor: "Jaden was hit" makes no
     child the survivor, and a teacher who "reports" is not taking a protective step. The
-    perpetrator may be a teenager, never a younger child. A person the
-    note shows acting in harm at least as often as being its target or acting to protect is
-    not chosen as the survivor, nor one less often as the perpetrator.
+    perpetrator may be a teenager, never a younger child. A person the note shows acting in
+    harm at least as often as being its target or acting to protect is not chosen as the
+    survivor, nor one less often as the perpetrator.
     """
     explicit = {p.get("role"): p.get("name") for p in (context or {}).get("parties", [])}
     actors: Counter[str] = Counter()

@@ -158,7 +158,7 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
     stranded = [
         t
         for t in verb.children
-        if t.i > verb.i and (t.dep_ == "prt" or (t.dep_ == "prep" and not any(t.children)))
+        if t.i > verb.i and (t.dep_ == "prt" or (t.dep_ == "prep" and t.n_rights == 0))
     ]
     after = "".join(
         t.text_with_ws
