@@ -337,7 +337,7 @@ def test_rewrite_a_header_in_capitals_is_not_a_party(rewriting_reviewer: Reviewe
             " in the kitchen on 2/1.",
             Parties("Artem", None),
         ),
-        # Leaving and moving out are what perpetrators do as often: no survivor is read from them.
+        # Perpetrators leave and move out too: no survivor is read from either.
         (
             "Mr. Pruitt moved out on 6/10 at mother's request. Mr. Asante left before LE arrived.",
             Parties(None, None),

@@ -20,9 +20,9 @@ HARM_LEMMAS = frozenset(
     " throw bite drag pin restrain smother stab burn smash monitor track stalk isolate"
     " harass rape force squeeze".split()
 )
-# Not "leave" or "move": a perpetrator "left before LE arrived" or "moved out at mother's
-# request" as often as a survivor leaves. Without them, on the train and dev notes, the
-# perpetrator was taken for the survivor in 3 notes instead of 10, with one more survivor right
+# Not "leave" or "move": the notes' perpetrators also "left before LE arrived" or "moved out at
+# mother's request". Without them, on the train and dev notes, the perpetrator was taken for
+# the survivor in 3 notes instead of 10, with one more survivor right
 # (`annotation/tools/score_parties.py`).
 PROTECTIVE_LEMMAS = frozenset(
     "call flee file seek report escape hide petition obtain contact".split()
