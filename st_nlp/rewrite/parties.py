@@ -63,6 +63,7 @@ PROFESSIONS = frozenset(
 # ("RP states mother", "LE report mother" parsed as compounds).
 SOURCE_WORDS = frozenset("per report reports reported states stated says said anon".split())
 # Nouns that mark the name beside them as a child's ("her son Malik", "Mia, her daughter").
+_SOURCES = SOURCE_WORDS | PROFESSIONS  # words a mention never starts with
 CHILD_NOUNS = CHILD_WORDS | {"stepson", "stepdaughter"}
 ADULT_WORDS = frozenset({"adult", "grown"})
 ADULT_AGE = 18
@@ -144,7 +145,7 @@ def _mention(token: Token) -> str | None:
     ]
     if not words:
         return None
-    while len(words) > 1 and words[0].lower_ in SOURCE_WORDS | PROFESSIONS:
+    while len(words) > 1 and words[0].lower_ in _SOURCES:
         words.pop(0)  # "RP states mother", "LE report mother": the source, not the name
     start, end = words[0].i, token.i + 1
     # The parse can hang a whole clause on a name ("BM tearful, stated Artem" as one mention):
@@ -268,6 +269,8 @@ def find_parties(doc: Doc, context: dict[str, Any] | None = None) -> Parties:
     survivor, nor one less often as the perpetrator.
     """
     explicit = {p.get("role"): p.get("name") for p in (context or {}).get("parties", [])}
+    if explicit.get("perpetrator") and explicit.get("survivor"):
+        return Parties(explicit["perpetrator"], explicit["survivor"])  # nothing left to read
     actors: Counter[str] = Counter()
     targets: Counter[str] = Counter()
     for token in doc:
