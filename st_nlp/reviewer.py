@@ -205,7 +205,8 @@ class Reviewer:
         `runtime` runs the MiniLM member with eager PyTorch (`torch`, the reference) or ONNX
         Runtime (`onnx-fp32`, `onnx-int8`: faster; see `st_nlp.classifiers.onnx_minilm`); with
         an ONNX runtime the span tagger and the retrieval read the frozen base through ONNX
-        Runtime in fp32 (`st_nlp.classifiers.onnx_encoder`); default: `default_runtime()`.
+        Runtime too, in fp32 or int8 as the MiniLM member (`st_nlp.classifiers.onnx_encoder`);
+        default: `default_runtime()`.
         `cache_size` bounds the in-memory sentence-score cache (0 turns it off).
         """
         runtime = runtime or default_runtime()

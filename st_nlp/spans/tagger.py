@@ -263,7 +263,9 @@ class SpanTagger:
     @classmethod
     def load(cls, path: Path, settings: dict[str, Any], runtime: str = "torch") -> SpanTagger:
         """The saved head on the frozen base, run by `runtime` (`torch`, or ONNX Runtime for
-        `onnx-fp32`/`onnx-int8`: see `st_nlp.classifiers.onnx_encoder`)."""
+        `onnx-fp32`/`onnx-int8`: see `st_nlp.classifiers.onnx_encoder`). The head is trained on
+        the fp32 states; int8 moves a span's edge now and then (dev: exact span F1 0.427 ->
+        0.424, overlap 0.779 -> 0.772, labels the same), for a base twice as fast."""
         from st_nlp.classifiers.onnx_encoder import frozen_encoder
 
         parsed = TaggerSettings(**settings)
