@@ -27,6 +27,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from threading import Lock
 from types import SimpleNamespace
 from typing import Any
 
@@ -137,6 +138,7 @@ class OnnxEncoder:
         )
         self._pool: ThreadPoolExecutor | None = None
         self.runs = 0  # graph runs, kept states not counted
+        self._runs_lock = Lock()  # int8 sentences run from several threads
 
     def eval(self) -> OnnxEncoder:
         return self  # always in inference mode
@@ -145,7 +147,8 @@ class OnnxEncoder:
         """One graph run, or the kept states where `ids` is a single input seen lately."""
 
         def run(_: str) -> np.ndarray:
-            self.runs += 1
+            with self._runs_lock:
+                self.runs += 1
             states: np.ndarray = self.session.run(
                 ["last_hidden_state"], {"input_ids": ids, "attention_mask": mask}
             )[0]
