@@ -181,13 +181,13 @@ def _name_runs(doc: Doc) -> Iterator[Span]:
         yield doc[start : len(doc)]
 
 
-def _stated_age(run: Span) -> int | None:
-    """The age written right after or right before the name, if any."""
-    doc = run.doc
-    after = _AGE_AFTER.match(doc.text, run.end_char)
+def _stated_age(run: Span, text: str) -> int | None:
+    """The age written right after or right before the name, if any; `text` is the doc's
+    text, which spaCy joins anew from every token on each `doc.text`."""
+    after = _AGE_AFTER.match(text, run.end_char)
     if after:
         return int(next(group for group in after.groups() if group))
-    before = _AGE_BEFORE.search(doc.text[max(0, run.start_char - 40) : run.start_char])
+    before = _AGE_BEFORE.search(text[max(0, run.start_char - 40) : run.start_char])
     return int(before.group(1)) if before else None
 
 
@@ -227,9 +227,10 @@ def bystanders(doc: Doc, context: dict[str, Any] | None = None) -> list[Bystande
         words = [w.lower() for w in str(party.get("name", "")).split() if w not in TITLES]
         if words:
             found.append(Bystander(words[0], words[-1], party.get("role") == "child"))
+    text = doc.text
     for run in _name_runs(doc):
         words = [t.lower_ for t in run]
-        age = _stated_age(run)
+        age = _stated_age(run, text)
         if age is not None and age >= ADULT_AGE:
             continue
         noun = _next_to(run, CHILD_NOUNS)
