@@ -131,6 +131,27 @@ def test_rewrite_active_voice_takes_the_agent_as_actor(rewriting_reviewer: Revie
     assert " by " not in draft.text
 
 
+def test_rewrite_active_voice_never_makes_the_actor_his_own_victim(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    """A passive whose subject is the note's perpetrator hides no actor: "Mr. Hugo Lemaire
+    was intoxicated" is no "Mr. Hugo Lemaire intoxicated Mr. Hugo Lemaire"."""
+    perpetrator = Parties("Mr. Hugo Lemaire", "BM")
+    for text in (
+        "Mr. Hugo Lemaire was intoxicated and did not know what he was doing when he broke "
+        "BM's jaw.",
+        "Mr. Lemaire was provoked on 6/1.",
+    ):
+        doc = rewriting_reviewer.nlp(text)
+        verb = next(t for t in doc if t.tag_ == "VBN")
+        assert active_voice(doc[:], verb, perpetrator) is None, text
+    doc = rewriting_reviewer.nlp("BM was pushed into the wall on 6/1.")
+    verb = next(t for t in doc if t.lower_ == "pushed")
+    draft = active_voice(doc[:], verb, perpetrator)
+    assert draft is not None
+    assert draft.text.startswith("Mr. Hugo Lemaire pushed BM into the wall on 6/1")
+
+
 def test_rewrite_survivor_blame_keeps_the_perpetrator_act_from_the_sentence(
     issue_review: dict[str, list[dict[str, Any]]],
 ) -> None:

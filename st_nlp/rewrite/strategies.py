@@ -129,6 +129,13 @@ def refer(mention: str | None, fallback: str) -> tuple[str, str]:
     return name, f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+def _same_person(first: str, second: str) -> bool:
+    """Whether two mentions name one person: the words of one, titles aside, are among the
+    other's ("Mr. Lemaire", "Mr. Hugo Lemaire"; not "Mother's boyfriend" and "Mother")."""
+    words = [{w.lower() for w in text.split() if w not in TITLES} for text in (first, second)]
+    return bool(words[0]) and bool(words[1]) and (words[0] <= words[1] or words[1] <= words[0])
+
+
 def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
     """The clause of a passive of violence, in the active voice with the actor.
 
@@ -148,6 +155,11 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
         actor = agent_span[1:].text
         if actor.lower() in SUBJECT_PRONOUN_OBJECT.values():
             actor = {v: k for k, v in SUBJECT_PRONOUN_OBJECT.items()}[actor.lower()].capitalize()
+    if _same_person(subject.text, actor):
+        # "Mr. Lemaire was intoxicated when he broke BM's jaw": the passive's subject is the
+        # actor himself, so there is no hidden actor to name ("Mr. Lemaire intoxicated Mr.
+        # Lemaire").
+        return None
     before = doc[clause.start : subject.start].text_with_ws if subject.start > clause.start else ""
     patient = _object_form(subject.text)
     if patient == subject.text and subject[0].lower_ in {"the", "a", "an", "her", "his", "their"}:
