@@ -152,6 +152,26 @@ def test_rewrite_active_voice_never_makes_the_actor_his_own_victim(
     assert draft.text.startswith("Mr. Hugo Lemaire pushed BM into the wall on 6/1")
 
 
+def test_rewrite_active_voice_needs_a_person_as_the_agent(rewriting_reviewer: Reviewer) -> None:
+    """"Her account is colored by her own trauma" in the active voice keeps the claim with a
+    new subject ("Her own trauma colored ..."): a passive whose agent is no person is left to
+    the other strategies. A person as the agent, by name, role or pronoun, still counts."""
+    parties = Parties("Mr. Hugo Lemaire", "BM")
+    doc = rewriting_reviewer.nlp(
+        "Ms. Amara Nwosu's account of her wife's violence is colored by her own unresolved trauma."
+    )
+    verb = next(t for t in doc if t.lower_ == "colored")
+    assert active_voice(doc[:], verb, parties) is None
+    for text, actor in (
+        ("Mother was hit by her partner on 6/1.", "her partner hit mother"),
+        ("Mother was hit by him on 6/1.", "he hit mother"),
+    ):
+        doc = rewriting_reviewer.nlp(text)
+        verb = next(t for t in doc if t.lower_ == "hit")
+        draft = active_voice(doc[:], verb, parties)
+        assert draft is not None and draft.text.lower().startswith(actor), text
+
+
 def test_rewrite_survivor_blame_keeps_the_perpetrator_act_from_the_sentence(
     issue_review: dict[str, list[dict[str, Any]]],
 ) -> None:

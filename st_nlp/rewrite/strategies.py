@@ -129,6 +129,25 @@ def refer(mention: str | None, fallback: str) -> tuple[str, str]:
     return name, f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+# Common nouns that name a person, beside the roles, relatives and professionals of `parties`.
+_PEOPLE_NOUNS = PERSON_ROLES | OTHER_PEOPLE | CHILD_WORDS | {
+    "perpetrator",
+    "man",
+    "woman",
+    "son",
+    "daughter",
+    "ex",
+    "person",
+    "stranger",
+    "suspect",
+}
+
+
+def _someone(token: Token) -> bool:
+    """Whether a passive's agent names a person ("by FOB", "by him", "by her partner")."""
+    return token.pos_ in {"PROPN", "PRON"} or token.lower_ in _PEOPLE_NOUNS
+
+
 def _same_person(first: str, second: str) -> bool:
     """Whether two mentions name one person: the words of one, titles aside, are among the
     other's ("Mr. Lemaire", "Mr. Hugo Lemaire"; not "Mother's boyfriend" and "Mother")."""
@@ -149,6 +168,10 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
     doc = clause.doc
     subject = doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1]
     agents = [c for c in verb.children if c.dep_ == "agent"]
+    if agents and not all(_someone(c) for c in agents[0].children if c.dep_ == "pobj"):
+        # "Her account is colored by her own trauma": the agent is no person, and the active
+        # voice would keep the claim ("Her own trauma colored her account").
+        return None
     agent_span = doc[agents[0].left_edge.i : agents[0].right_edge.i + 1] if agents else None
     actor = parties.actor()
     if agent_span is not None and len(agent_span) > 1:
