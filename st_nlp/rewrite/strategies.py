@@ -130,22 +130,10 @@ def refer(mention: str | None, fallback: str) -> tuple[str, str]:
 
 
 # Common nouns that name a person, beside the roles, relatives and professionals of `parties`.
-_PEOPLE_NOUNS = (
-    PERSON_ROLES
-    | OTHER_PEOPLE
-    | CHILD_WORDS
-    | {
-        "perpetrator",
-        "man",
-        "woman",
-        "son",
-        "daughter",
-        "ex",
-        "person",
-        "stranger",
-        "suspect",
-    }
+_PERSON_NOUNS = frozenset(
+    {"perpetrator", "man", "woman", "son", "daughter", "ex", "person", "stranger", "suspect"}
 )
+_PEOPLE_NOUNS = PERSON_ROLES | OTHER_PEOPLE | CHILD_WORDS | _PERSON_NOUNS
 
 
 def _someone(token: Token) -> bool:
