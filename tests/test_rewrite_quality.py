@@ -154,8 +154,9 @@ def test_rewrite_active_voice_never_makes_the_actor_his_own_victim(
 
 def test_rewrite_active_voice_needs_a_person_as_the_agent(rewriting_reviewer: Reviewer) -> None:
     """A passive such as "Her account is colored by her own trauma" keeps its claim in the
-    active voice with a new subject ("Her own trauma colored ..."): a passive whose agent is no person is left to
-    the other strategies. A person as the agent, by name, role or pronoun, still counts."""
+    active voice with a new subject ("Her own trauma colored ..."): a passive whose agent is
+    no person is left to the other strategies. A person as the agent, by name, role or
+    pronoun, still counts."""
     parties = Parties("Mr. Hugo Lemaire", "BM")
     doc = rewriting_reviewer.nlp(
         "Ms. Amara Nwosu's account of her wife's violence is colored by her own unresolved trauma."
