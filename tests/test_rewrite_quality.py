@@ -14,7 +14,7 @@ from st_nlp import Reviewer
 from st_nlp.rewrite.facts import extract_facts, missing_facts, time_expressions, whole_names
 from st_nlp.rewrite.parties import Parties, find_parties
 from st_nlp.rewrite.rewriter import FactBasedRewriter, signature, tidy
-from st_nlp.rewrite.strategies import active_voice, survivor_subject
+from st_nlp.rewrite.strategies import active_voice, pronouns, refer, survivor_subject
 
 ISSUE_NOTE = (
     "CW met with Ms. Alvarez at the home on 3/14/24 at 10:30 a.m. Mr. Reed punched Ms. Alvarez"
@@ -171,6 +171,19 @@ def test_rewrite_active_voice_needs_a_person_as_the_agent(rewriting_reviewer: Re
         verb = next(t for t in doc if t.lower_ == "hit")
         draft = active_voice(doc[:], verb, parties)
         assert draft is not None and draft.text.lower().startswith(actor), text
+
+
+def test_prompts_take_a_gender_only_from_the_person_named() -> None:
+    """A mention like "her partner" says whose partner it is, not the partner's gender (roles
+    are not genders: a woman's partner may be a woman); "her husband" and "Ms. Alvarez" do
+    say it."""
+    assert pronouns("her partner") is None
+    assert pronouns("their parent") is None
+    assert pronouns("her husband") == ("he", "his")
+    assert pronouns("his wife") == ("she", "her")
+    assert pronouns("Ms. Alvarez") == ("she", "her")
+    assert pronouns("him") == ("he", "his")
+    assert refer("her partner", "the person who did it") == ("her partner", "her partner's")
 
 
 def test_rewrite_survivor_blame_keeps_the_perpetrator_act_from_the_sentence(

@@ -71,6 +71,7 @@ _MALE = frozenset(
     "mr. father dad daddy fob foc husband boyfriend grandfather mgf pgf uncle stepfather brother"
     " son he him".split()
 )
+_POSSESSIVES = frozenset({"her", "his", "their", "my", "our", "your"})
 # "allowed him back into the home": the perpetrator's own act, in the past tense.
 _LET_LEMMAS = frozenset({"allow", "let", "permit"})
 _MOVES = {
@@ -113,6 +114,9 @@ def pronouns(mention: str | None) -> tuple[str, str] | None:
     if not mention:
         return None
     words = mention.lower().split()
+    if len(words) > 1 and words[0] in _POSSESSIVES:
+        # "her partner" says whose partner, not the partner's gender; "her husband" does.
+        words = words[1:]
     if words and words[0] in _FEMALE:
         return "she", "her"
     if words and words[0] in _MALE:
