@@ -152,6 +152,16 @@ def test_rewrite_active_voice_never_makes_the_actor_his_own_victim(
     assert draft.text.startswith("Mr. Hugo Lemaire pushed BM into the wall on 6/1")
 
 
+def test_rewrite_active_voice_lowercases_a_child_noun_that_opened_the_sentence(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    doc = rewriting_reviewer.nlp("Children were pushed out of the car on 6/1.")
+    verb = next(t for t in doc if t.lower_ == "pushed")
+    draft = active_voice(doc[:], verb, Parties("Mr. Hugo Lemaire", "BM"))
+    assert draft is not None
+    assert draft.text.startswith("Mr. Hugo Lemaire pushed children out of the car on 6/1")
+
+
 def test_rewrite_active_voice_needs_a_person_as_the_agent(rewriting_reviewer: Reviewer) -> None:
     """A passive such as "Her account is colored by her own trauma" keeps its claim in the
     active voice with a new subject ("Her own trauma colored ..."): a passive whose agent is

@@ -182,8 +182,11 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
         return None
     before = doc[clause.start : subject.start].text_with_ws if subject.start > clause.start else ""
     patient = _object_form(subject.text)
-    if patient == subject.text and subject[0].lower_ in {"the", "a", "an", "her", "his", "their"}:
-        patient = patient[:1].lower() + patient[1:]  # "The child" becomes "the child"
+    if patient == subject.text and (
+        subject[0].lower_ in {"the", "a", "an", "her", "his", "their"}
+        or (subject[0].lower_ in CHILD_WORDS and subject[0].pos_ != "PROPN")
+    ):
+        patient = patient[:1].lower() + patient[1:]  # "The child", "Children" mid-sentence
     middle = doc[subject.end : min(a.i for a in aux)].text.strip(" ,")
     # A particle or a stranded preposition stays with the verb: "dad was spit on by X" is "X
     # spit on dad", not "X spit dad on".
