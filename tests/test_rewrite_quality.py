@@ -152,6 +152,17 @@ def test_rewrite_active_voice_never_makes_the_actor_his_own_victim(
     assert draft.text.startswith("Mr. Hugo Lemaire pushed BM into the wall on 6/1")
 
 
+def test_rewrite_active_voice_never_turns_a_denial_into_an_act(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    """A denied passive states no act: "Kids were not directly involved" once became "[name
+    of the person who did it] involved kids", the negation dropped with the auxiliaries."""
+    for text in ("Kids were not directly involved.", "Mother was not hit on 6/1."):
+        doc = rewriting_reviewer.nlp(text)
+        verb = next(t for t in doc if t.tag_ == "VBN")
+        assert active_voice(doc[:], verb, Parties("Mr. Hugo Lemaire", "BM")) is None, text
+
+
 def test_rewrite_active_voice_lowercases_a_child_noun_that_opened_the_sentence(
     rewriting_reviewer: Reviewer,
 ) -> None:

@@ -162,6 +162,8 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
     aux = [c for c in verb.children if c.dep_ == "auxpass"]
     if not subjects or not aux:
         return None
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None  # "Kids were not involved" says nothing was done: no "X involved kids"
     doc = clause.doc
     subject = doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1]
     agents = [c for c in verb.children if c.dep_ == "agent"]
