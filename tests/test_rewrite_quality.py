@@ -163,6 +163,29 @@ def test_rewrite_active_voice_never_turns_a_denial_into_an_act(
         assert active_voice(doc[:], verb, Parties("Mr. Hugo Lemaire", "BM")) is None, text
 
 
+def test_rewrite_active_voice_keeps_the_survivor_as_subject_of_what_followed(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    """In the active voice, "Jayden was shoved off the couch and hit his head" keeps the second
+    verb Jayden's ("and Jayden hit his head"), not the act of the person who shoved him."""
+    context = {"parties": [{"name": "Mr. Reed", "role": "perpetrator"}]}
+    for text, expected in (
+        (
+            "Jayden (4) was shoved off the couch during the incident and hit his head on the "
+            "coffee table.",
+            "and Jayden (4) hit his head on the coffee table.",
+        ),
+        (
+            "The Respondent Mother was assaulted in the kitchen and sustained a cut above her eye.",
+            "and the Respondent Mother sustained a cut above her eye.",
+        ),
+    ):
+        suggestions = rewriting_reviewer.review(text, context).sentences[0].suggestions
+        voiced = [s["text"] for s in suggestions if s["strategy"].startswith("active_voice")]
+        assert voiced and voiced[0].startswith("Mr. Reed "), text
+        assert voiced[0].endswith(expected), voiced[0]
+
+
 def test_rewrite_active_voice_lowercases_a_child_noun_that_opened_the_sentence(
     rewriting_reviewer: Reviewer,
 ) -> None:

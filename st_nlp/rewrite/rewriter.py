@@ -54,6 +54,7 @@ from st_nlp.rewrite.strategies import (
     owner_mention,
     pivot_to_perpetrator,
     prompt_only,
+    shared_subject_insertions,
     survivor_subject,
 )
 from st_nlp.taxonomy import LABELS, Label
@@ -327,7 +328,12 @@ class FactBasedRewriter:
                 clause = _clause_of(verb, span)
                 draft = active_voice(clause, verb, parties)
                 if draft is not None:
-                    return [_splice(span, [(clause.start_char, clause.end_char, draft)])]
+                    return [
+                        _splice(
+                            span,
+                            [(clause.start_char, clause.end_char, draft), *_insertions(verb)],
+                        )
+                    ]
         return []
 
     def _clause_rewrites(
@@ -336,6 +342,7 @@ class FactBasedRewriter:
         """One draft that rewrites each finding's clause in place."""
         doc = span.doc
         replacements: list[tuple[int, int, Draft]] = []
+        insertions: list[tuple[int, int, Draft]] = []
         findings = sorted(
             sentence.findings,
             key=lambda f: SUBTYPE_ORDER.index(f.subtype) if f.subtype in SUBTYPE_ORDER else 9,
@@ -345,11 +352,13 @@ class FactBasedRewriter:
             if found is None:
                 continue
             draft: Draft | None = None
+            shared: list[tuple[int, int, Draft]] = []
             if finding.subtype == "agentless":
                 verbs = [t for t in found if t.tag_ == "VBN"]
                 if verbs:
                     clause = _clause_of(verbs[0], span)
                     draft = active_voice(clause, verbs[0], parties)
+                    shared = _insertions(verbs[0])
             else:
                 clause = _clause_of(found.root, span)
                 draft = pivot_to_perpetrator(
@@ -364,7 +373,15 @@ class FactBasedRewriter:
             if any(start < e and s < end for s, e, _ in replacements):
                 continue  # one rewrite per clause: the most blaming subtype decides
             replacements.append((start, end, draft))
-        return _splice(span, replacements) if replacements else None
+            insertions += shared
+        if not replacements:
+            return None
+        kept = [  # an insertion inside a clause rewritten as a whole goes with it
+            insertion
+            for insertion in insertions
+            if not any(start <= insertion[0] < stop for start, stop, _ in replacements)
+        ]
+        return _splice(span, replacements + kept)
 
     @staticmethod
     def _parties_for(clause: Span, subtype: str, parties: Parties) -> Parties:
@@ -611,13 +628,22 @@ def _first_tried(drafts: list[Draft]) -> list[Draft]:
     return [draft for draft in drafts if not draft.fallback] or drafts[:1]
 
 
+def _insertions(verb: Token) -> list[tuple[int, int, Draft]]:
+    """`shared_subject_insertions` as zero-width replacements for `_splice`."""
+    return [
+        (at, at, Draft(text, "active_voice", "", ""))
+        for at, text in shared_subject_insertions(verb)
+    ]
+
+
 def _splice(span: Span, replacements: list[tuple[int, int, Draft]]) -> Draft:
     """The sentence with each clause replaced by its draft, as one sentence-cased draft."""
     text = span.text
     for start, end, draft in sorted(replacements, key=lambda r: r[0], reverse=True):
         text = text[: start - span.start_char] + draft.text + text[end - span.start_char :]
-    first = min(replacements, key=lambda r: r[0])[2]
-    strategies = "+".join(dict.fromkeys(d.strategy for _, _, d in replacements))
+    clauses = [r for r in replacements if r[1] > r[0]]  # not the insertions
+    first = min(clauses, key=lambda r: r[0])[2]
+    strategies = "+".join(dict.fromkeys(d.strategy for _, _, d in clauses))
     text = text[:1].upper() + text[1:]
     if not text.rstrip().endswith((".", "!", "?")):
         text = text.rstrip() + "."

@@ -224,6 +224,29 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
     )
 
 
+def shared_subject_insertions(verb: Token) -> list[tuple[int, str]]:
+    """Where the passive's subject must be written out once `verb` is in the active voice:
+    before each coordinated active verb that shares it ("Jayden was shoved off the couch and
+    hit his head" becomes "X shoved Jayden off the couch and Jayden hit his head", not "... and
+    hit his head", which reads as X's act). (character offset, text to insert) pairs; a
+    coordinated passive ("was brought in and held near her throat") still reads right."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    if not subjects:
+        return []
+    doc = verb.doc
+    subject = doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1].text
+    if subject[:1].isupper() and (doc[subjects[0].left_edge.i].pos_ in {"DET", "PRON"}):
+        subject = subject[:1].lower() + subject[1:]  # "The child", "She" mid-sentence
+    return [
+        (conj.idx, f"{subject} ")
+        for conj in verb.children
+        if conj.dep_ == "conj"
+        and conj.pos_ in {"VERB", "AUX"}
+        and conj.tag_ != "VBN"
+        and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in conj.children)
+    ]
+
+
 TEMPLATES: dict[str, tuple[str, str, str]] = {
     # `{perp}`/`{surv}` are the parties as written (a name or a bracketed prompt); inside a
     # bracket the template uses `{perp_in}`/`{surv_in}`, plain words, so prompts never nest.
