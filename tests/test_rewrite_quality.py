@@ -179,6 +179,10 @@ def test_rewrite_active_voice_keeps_the_survivor_as_subject_of_what_followed(
             "The Respondent Mother was assaulted in the kitchen and sustained a cut above her eye.",
             "and the Respondent Mother sustained a cut above her eye.",
         ),
+        (
+            "Ms. Bello was assaulted in the kitchen and could not walk afterwards.",
+            "and Ms. Bello could not walk afterwards.",
+        ),
     ):
         suggestions = rewriting_reviewer.review(text, context).sentences[0].suggestions
         voiced = [s["text"] for s in suggestions if s["strategy"].startswith("active_voice")]

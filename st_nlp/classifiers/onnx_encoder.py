@@ -42,8 +42,6 @@ from st_nlp.classifiers.onnx_minilm import cpu_session, export_graph, minilm_thr
 from st_nlp.review_cache import LruMemo
 
 EXPORT_VERSION = "1"
-
-
 # Single-sentence inputs whose states are kept (`OnnxEncoder`): a few notes' worth of edits.
 RECENT_INPUTS = 32
 WEIGHTS_FILE = "model.safetensors"

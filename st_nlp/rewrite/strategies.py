@@ -237,13 +237,21 @@ def shared_subject_insertions(verb: Token) -> list[tuple[int, str]]:
     subject = doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1].text
     if subject[:1].isupper() and (doc[subjects[0].left_edge.i].pos_ in {"DET", "PRON"}):
         subject = subject[:1].lower() + subject[1:]  # "The child", "She" mid-sentence
-    return [
-        (conj.idx, f"{subject} ")
+    verbs = [
+        conj
         for conj in verb.children
         if conj.dep_ == "conj"
         and conj.pos_ in {"VERB", "AUX"}
         and conj.tag_ != "VBN"
         and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in conj.children)
+    ]
+    # Before the verb's own auxiliaries and adverbs: "and Jayden could not walk".
+    return [
+        (
+            next((c for c in conj.lefts if c.dep_ in {"aux", "neg", "advmod"}), conj).idx,
+            subject + " ",
+        )
+        for conj in verbs
     ]
 
 
