@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from threading import Lock
@@ -38,7 +37,12 @@ from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from st_nlp.classifiers.export_cache import cached_graph
 from st_nlp.classifiers.minilm import base_model_path, frozen_base
-from st_nlp.classifiers.onnx_minilm import cpu_session, export_graph, minilm_threads
+from st_nlp.classifiers.onnx_minilm import (
+    SideBySide,
+    cpu_session,
+    export_graph,
+    minilm_threads,
+)
 from st_nlp.review_cache import LruMemo
 
 EXPORT_VERSION = "1"
@@ -134,7 +138,7 @@ class OnnxEncoder:
         self._recent: LruMemo[np.ndarray] | None = (
             LruMemo("frozen-base-states", recent) if recent else None
         )
-        self._pool: ThreadPoolExecutor | None = None
+        self._side_by_side = SideBySide("st-nlp-frozen-base")
         self.runs = 0  # graph runs, kept states not counted
         self._runs_lock = Lock()  # int8 sentences run from several threads
 
@@ -166,12 +170,7 @@ class OnnxEncoder:
             return self._states(ids[row : row + 1, positions], mask[row : row + 1, positions])
 
         rows = range(len(ids))
-        if self.concurrent > 1 and len(ids) > 1:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.concurrent, "st-nlp-frozen-base")
-            results = list(self._pool.map(one, rows))
-        else:
-            results = [one(row) for row in rows]
+        results = self._side_by_side.map(one, rows, self.concurrent)
         for row, result in zip(rows, results, strict=True):
             states[row, kept[row]] = result[0]
         return states

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import torch
@@ -35,6 +35,8 @@ from st_nlp.taxonomy import LABELS, Label
 Runtime = Literal["torch", "onnx-fp32", "onnx-int8"]
 MINILM_THREADS_ENV = "ST_NLP_MINILM_THREADS"
 RUNTIMES: tuple[str, ...] = ("torch", "onnx-fp32", "onnx-int8")
+T = TypeVar("T")
+R = TypeVar("R")
 EXPORT_VERSION = "1"
 
 
@@ -132,6 +134,25 @@ def minilm_threads() -> int:
     return int(value)
 
 
+class SideBySide:
+    """Runs one graph call on several inputs at once, for sessions that run single-threaded
+    (int8, one sentence per run): ONNX Runtime releases the GIL while a graph runs. The thread
+    pool is made on first use, so an owner pickled before it (a worker's classifier) never
+    carries one."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._pool: ThreadPoolExecutor | None = None
+
+    def map(self, run: Callable[[T], R], items: Sequence[T], threads: int) -> list[R]:
+        """`run` over `items`, in order: on `threads` threads where there are several items."""
+        if threads <= 1 or len(items) <= 1:
+            return [run(item) for item in items]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(threads, self.name)
+        return list(self._pool.map(run, items))
+
+
 class OnnxMiniLMClassifier:
     """Drop-in for `MiniLMClassifier.predict_proba`, run by ONNX Runtime on the CPU.
 
@@ -151,7 +172,7 @@ class OnnxMiniLMClassifier:
         self.name = f"minilm_head.v1+{runtime}"
         self.runtime = runtime
         self.batch_size = batch_size
-        self._pool: ThreadPoolExecutor | None = None
+        self._side_by_side = SideBySide("st-nlp-minilm")
 
     def _run(self, batch: dict[str, torch.Tensor]) -> np.ndarray:
         logits: np.ndarray = self.session.run(
@@ -175,12 +196,9 @@ class OnnxMiniLMClassifier:
 
         def finish() -> np.ndarray:
             out = np.zeros((len(texts), len(self.labels)), dtype=np.float64)
-            if self.concurrent > 1 and len(batches) > 1:
-                if self._pool is None:  # made on first use: never part of a pickled classifier
-                    self._pool = ThreadPoolExecutor(self.concurrent, "st-nlp-minilm")
-                results = list(self._pool.map(self._run, [batch for _, batch in batches]))
-            else:
-                results = [self._run(batch) for _, batch in batches]
+            results = self._side_by_side.map(
+                self._run, [batch for _, batch in batches], self.concurrent
+            )
             for (index, _), logits in zip(batches, results, strict=True):
                 out[index] = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
             return out
