@@ -331,7 +331,10 @@ class FactBasedRewriter:
                     return [
                         _splice(
                             span,
-                            [(clause.start_char, clause.end_char, draft), *_insertions(verb)],
+                            [
+                                (clause.start_char, clause.end_char, draft),
+                                *shared_subject_insertions(verb),
+                            ],
                         )
                     ]
         return []
@@ -358,7 +361,7 @@ class FactBasedRewriter:
                 if verbs:
                     clause = _clause_of(verbs[0], span)
                     draft = active_voice(clause, verbs[0], parties)
-                    shared = _insertions(verbs[0])
+                    shared = shared_subject_insertions(verbs[0])
             else:
                 clause = _clause_of(found.root, span)
                 draft = pivot_to_perpetrator(
@@ -628,16 +631,9 @@ def _first_tried(drafts: list[Draft]) -> list[Draft]:
     return [draft for draft in drafts if not draft.fallback] or drafts[:1]
 
 
-def _insertions(verb: Token) -> list[tuple[int, int, Draft]]:
-    """`shared_subject_insertions` as zero-width replacements for `_splice`."""
-    return [
-        (at, at, Draft(text, "active_voice", "", ""))
-        for at, text in shared_subject_insertions(verb)
-    ]
-
-
 def _splice(span: Span, replacements: list[tuple[int, int, Draft]]) -> Draft:
-    """The sentence with each clause replaced by its draft, as one sentence-cased draft."""
+    """The sentence with each clause replaced by its draft (a zero-width replacement inserts
+    its text), as one sentence-cased draft."""
     text = span.text
     for start, end, draft in sorted(replacements, key=lambda r: r[0], reverse=True):
         text = text[: start - span.start_char] + draft.text + text[end - span.start_char :]

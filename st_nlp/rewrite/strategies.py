@@ -224,12 +224,13 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
     )
 
 
-def shared_subject_insertions(verb: Token) -> list[tuple[int, str]]:
+def shared_subject_insertions(verb: Token) -> list[tuple[int, int, Draft]]:
     """Where the passive's subject must be written out once `verb` is in the active voice:
     before each coordinated active verb that shares it ("Jayden was shoved off the couch and
     hit his head" becomes "X shoved Jayden off the couch and Jayden hit his head", not "... and
-    hit his head", which reads as X's act). (character offset, text to insert) pairs; a
-    coordinated passive ("was brought in and held near her throat") still reads right."""
+    hit his head", which reads as X's act). Zero-width replacements (offset, offset, the
+    subject) for the rewriter's splice; a coordinated passive ("was brought in and held near
+    her throat") still reads right."""
     subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
     if not subjects:
         return []
@@ -246,13 +247,10 @@ def shared_subject_insertions(verb: Token) -> list[tuple[int, str]]:
         and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in conj.children)
     ]
     # Before the verb's own auxiliaries and adverbs: "and Jayden could not walk".
-    return [
-        (
-            next((c for c in conj.lefts if c.dep_ in {"aux", "neg", "advmod"}), conj).idx,
-            subject + " ",
-        )
-        for conj in verbs
+    starts = [
+        next((c for c in v.lefts if c.dep_ in {"aux", "neg", "advmod"}), v).idx for v in verbs
     ]
+    return [(at, at, Draft(subject + " ", "active_voice", "", "")) for at in starts]
 
 
 TEMPLATES: dict[str, tuple[str, str, str]] = {
