@@ -62,8 +62,8 @@ PROFESSIONS = frozenset(
 # Words before a person's mention that belong to the verb or the source, not to the name
 # ("RP states mother", "LE report mother" parsed as compounds).
 SOURCE_WORDS = frozenset("per report reports reported states stated says said anon".split())
-# Nouns that mark the name beside them as a child's ("her son Malik", "Mia, her daughter").
 _SOURCES = SOURCE_WORDS | PROFESSIONS  # words a mention never starts with
+# Nouns that mark the name beside them as a child's ("her son Malik", "Mia, her daughter").
 CHILD_NOUNS = CHILD_WORDS | {"stepson", "stepdaughter"}
 ADULT_WORDS = frozenset({"adult", "grown"})
 ADULT_AGE = 18
