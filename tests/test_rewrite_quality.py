@@ -552,3 +552,37 @@ def test_rewrite_a_professional_never_speaks_for_the_survivor(
     doc = rewriting_reviewer.nlp(sentence)
     subject = next(t for t in doc if t.dep_ in {"nsubj", "nsubjpass"})
     assert survivor_subject(subject) is expected
+
+
+def test_rewrite_two_clauses_with_one_template_get_it_once(rewriting_reviewer: Reviewer) -> None:
+    """Two clauses of one sentence that both get the same template were a draft that said it
+    twice ("Mr. Minh Tran [specific behavior ...]; ...; Ms. Lan Nguyen [protective efforts ...]
+    and Mr. Minh Tran [specific behavior ...]; ..."): one template now stands for both, and the
+    facts between them are listed. The template is the first clause's, whose subject is named."""
+    sentence = (
+        "Ms. Lan Nguyen chose to stay with Mr. Minh Tran after the 3/2 incident and continues"
+        " to expose Khoa (3) to DV."
+    )
+    note = f"Mr. Minh Tran punched Ms. Lan Nguyen on 3/2. {sentence}"
+    found = rewriting_reviewer.rules.find(rewriting_reviewer.nlp(sentence))
+    assert len(found) >= 2  # a finding in each clause
+    suggestions = suggestions_for(rewriting_reviewer, sentence, ["blaming_language"], note)
+    assert suggestions
+    for suggestion in suggestions:
+        assert suggestion["text"].count("[protective efforts") <= 1
+        assert suggestion["text"].count("[specific behavior") <= 1
+    template = next(s["text"] for s in suggestions if "[protective efforts" in s["text"])
+    assert "Ms. Lan Nguyen [protective efforts" in template
+    assert "Khoa" in template and "3/2" in template
+
+
+def test_rewrite_templates_about_different_people_are_both_kept(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    """Only templates that ask the same thing are merged: one asking about Soren and one about
+    the other children ask about different people, and both stay."""
+    sentence = "Soren (10) was not affected and the children were not affected either."
+    suggestions = suggestions_for(rewriting_reviewer, sentence, ["blaming_language"])
+    texts = [s["text"] for s in suggestions if "[what each child saw" in s["text"]]
+    assert texts
+    assert any("Soren (10) [what each child saw" in t and "the children [what" in t for t in texts)

@@ -345,6 +345,8 @@ class FactBasedRewriter:
         """One draft that rewrites each finding's clause in place."""
         doc = span.doc
         replacements: list[tuple[int, int, Draft]] = []
+        templated: list[tuple[int, int, Draft]] = []  # the replacements that are templates
+        mentions = {parties.perpetrator, parties.survivor}  # the names the templates may hold
         insertions: list[tuple[int, int, Draft]] = []
         findings = sorted(
             sentence.findings,
@@ -364,18 +366,35 @@ class FactBasedRewriter:
                     shared = shared_subject_insertions(verbs[0])
             else:
                 clause = _clause_of(found.root, span)
+                clause_parties = self._parties_for(clause, finding.subtype, parties)
+                mentions |= {clause_parties.perpetrator, clause_parties.survivor}
                 draft = pivot_to_perpetrator(
-                    clause,
-                    finding.subtype,
-                    self._parties_for(clause, finding.subtype, parties),
-                    finding.rule_id,
+                    clause, finding.subtype, clause_parties, finding.rule_id
                 )
             if draft is None:
                 continue
             start, end = clause.start_char, clause.end_char
             if any(start < e and s < end for s, e, _ in replacements):
                 continue  # one rewrite per clause: the most blaming subtype decides
+            twin = next(
+                (r for r in templated if _same_template(r[2], draft, mentions)),
+                None,
+            )
+            if twin is not None and finding.subtype != "agentless":
+                # "Ms. Nguyen chose to stay with him ... and continues to expose Khoa to DV":
+                # both clauses got the same template, and the draft said it twice. One template
+                # (the first clause's: its subject is named) takes the place of both and of the
+                # words between them; the facts among those words are listed after it, as for
+                # any template.
+                start, end = min(start, twin[0]), max(end, twin[1])
+                others = [r for r in replacements if r is not twin]
+                if any(start < e and s < end for s, e, _ in others):
+                    continue
+                replacements = others
+                draft = twin[2] if twin[0] < clause.start_char else draft
             replacements.append((start, end, draft))
+            if finding.subtype != "agentless":
+                templated = [r for r in templated if r is not twin] + [replacements[-1]]
             insertions += shared
         if not replacements:
             return None
@@ -629,6 +648,20 @@ def _first_tried(drafts: list[Draft]) -> list[Draft]:
     """The drafts `_checked` is likely to check: all but the fallbacks, which it tries only
     when nothing else passed (the first draft when every one is a fallback)."""
     return [draft for draft in drafts if not draft.fallback] or drafts[:1]
+
+
+def _same_template(first: Draft, second: Draft, mentions: set[str | None]) -> bool:
+    """Whether two template drafts ask the same thing: the same text once each [prompt] and
+    each party's name count alike ("Ms. Lan Nguyen [protective efforts ...]" and "[the adult
+    survivor] [protective efforts ...]"). Their other words differ where they ask about other
+    people ("Soren (10) [what each child saw ...]", "the children [what each child saw ...]")."""
+
+    def skeleton(text: str) -> str:
+        for name in sorted(filter(None, mentions), key=len, reverse=True):
+            text = text.replace(name, "[]")
+        return _PLACEHOLDER.sub("[]", text).lower()
+
+    return first.rationale == second.rationale and skeleton(first.text) == skeleton(second.text)
 
 
 def _splice(span: Span, replacements: list[tuple[int, int, Draft]]) -> Draft:
