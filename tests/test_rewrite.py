@@ -258,3 +258,42 @@ def test_rewrite_example_facts_are_extracted_once_per_pair_as_from_each_text(
             for fact in extract_facts(tagged(nlp, text)).identifying()
         ]
         assert list(facts) == expected
+
+
+def test_possible_facts_hold_every_fact_the_tagger_finds(rewriting_reviewer: Reviewer) -> None:
+    """`possible_facts` reads tokens only, and must miss no name, number or quote that
+    `extract_facts` finds on the tagged text: the rewriter skips tagging a draft when all of
+    them are in the note. Checked on corpus sentences and on their words with the prompts of a
+    template around them."""
+    from st_nlp.corpus.jsonl import read_records
+    from st_nlp.corpus.paths import DATA_DIR, SENTENCES_FILE
+    from st_nlp.corpus.records import SentenceRecord
+    from st_nlp.review_cache import tagged
+    from st_nlp.rewrite.facts import possible_facts
+
+    nlp = rewriting_reviewer.nlp
+    records = read_records(DATA_DIR / SENTENCES_FILE, SentenceRecord)
+    texts = [record.text for _, (_, record) in zip(range(400), records, strict=False)]
+    assert len(texts) == 400
+    texts += [f"Mr. Reed  {text}; Ms. Alvarez ." for text in texts[:100]]
+    checked = 0
+    for text in texts:
+        found = set(extract_facts(tagged(nlp, text)).all())
+        assert found <= set(possible_facts(nlp.make_doc(text))), text
+        checked += bool(found)
+    assert checked > 300  # most of them hold facts: the check is not vacuous
+
+
+def test_rewrite_tags_a_draft_only_when_it_may_invent(rewriting_reviewer: Reviewer) -> None:
+    """A draft made of the note's words is not tagged (`_invented` knows without it); a draft
+    with a word the note lacks that could be a name is tagged, and the invented name found."""
+    rewriter = rewriter_of(rewriting_reviewer)
+    nlp = rewriter.reviewer.nlp
+    memo = nlp.tagged_memo
+    before = memo.misses
+    grounded = "Mr. Reed punched Ms. Alvarez on 3/9 [what exactly he did]."
+    assert rewriter._invented(grounded, REED_NOTE) == []
+    assert memo.misses == before  # nothing was tagged
+    invented = "Mr. Reed punched Ms. Alvarez on 3/9 while Zoltan watched [what exactly he did]."
+    assert rewriter._invented(invented, REED_NOTE) == ["Zoltan"]
+    assert memo.misses == before + 1

@@ -72,6 +72,30 @@ def time_expressions(text: str) -> list[str]:
     return [m.group(0) for m in TIME_EXPRESSION.finditer(text)]
 
 
+def _may_be_name(text: str) -> bool:
+    """The written form a name has (the tagger must also call it a proper noun)."""
+    return (
+        text[:1].isupper()
+        and text.lower().rstrip(".") not in _NOT_NAMES
+        and len(text) > 1
+        and not text.isupper()
+    )
+
+
+def possible_facts(doc: Doc) -> list[str]:
+    """Every name, number and quote `extract_facts(doc).all()` could find (relative times
+    aside), from the words alone: any capitalized word may be a name. On a doc that is only
+    tokenized (`nlp.make_doc`) it is a superset of the tagged doc's facts, as tagging keeps
+    the tokens, so a text none of whose candidates is new has no new fact whatever the
+    tagger says, and the rewriter need not tag its drafts to know."""
+    found = [
+        token.text.rstrip(".,;:") if _NUMBERISH.search(token.text) else token.text
+        for token in doc
+        if _NUMBERISH.search(token.text) or _may_be_name(token.text)
+    ]
+    return found + [m.group(1) or m.group(2) for m in _QUOTED.finditer(doc.text)]
+
+
 def extract_facts(doc: Doc | object, relative_times: bool = False) -> Facts:
     """Names (proper nouns), date/time/number tokens and quoted spans of a processed sentence.
 
@@ -87,13 +111,7 @@ def extract_facts(doc: Doc | object, relative_times: bool = False) -> Facts:
         text = token.text
         if _NUMBERISH.search(text):
             numbers.append(text.rstrip(".,;:"))
-        elif (
-            token.pos_ == "PROPN"
-            and text[:1].isupper()
-            and text.lower().rstrip(".") not in _NOT_NAMES
-            and len(text) > 1
-            and not text.isupper()
-        ):
+        elif token.pos_ == "PROPN" and _may_be_name(text):
             names.append(text)
             if previous == token.i - 1 and doc[previous].whitespace_:
                 runs[-1].append(text)

@@ -40,6 +40,7 @@ from st_nlp.rewrite.facts import (
     extract_facts,
     missing_facts,
     placeholders,
+    possible_facts,
     whole_names,
 )
 from st_nlp.rewrite.llm import ChatCompletionsBackend
@@ -221,6 +222,7 @@ class FactBasedRewriter:
                 for sentence, _, _, drafts, facts in plans
                 for draft in _first_tried(drafts)
             ],
+            known,
             aliases,
         )
         for sentence, span, neighbors, drafts, facts in plans:
@@ -491,15 +493,19 @@ class FactBasedRewriter:
         return bool(kept - FUNCTION_WORDS - {"@", "[", "]"})
 
     def _prefetch_checks(
-        self, drafts: list[tuple[Draft, Facts, str]], aliases: tuple[str, ...] = ()
+        self,
+        drafts: list[tuple[Draft, Facts, str]],
+        known: str,
+        aliases: tuple[str, ...] = (),
     ) -> None:
         """Do the costly part of `_checked` for several drafts at once, where the reviewer's
         caches keep the results: the classifier scores every draft that needs the check (its
         `scored_form`) in one call (its int8 runs go side by side on the cores, each sentence
-        alone, so the scores are the same) while spaCy tags them all (and parses those a rule
-        could match) in one batch. A cold note's flagged sentences used to have their drafts
-        checked one by one, each waiting for the last. Without the caches (`cache_size=0`)
-        nothing is kept, so nothing is done here."""
+        alone, so the scores are the same) while spaCy tags those `_invented` must tag (see
+        `_may_invent`; `known` is the note's text) and parses those a rule could match, in
+        one batch each. A cold note's flagged sentences used to have their drafts checked one
+        by one, each waiting for the last. Without the caches (`cache_size=0`) nothing is
+        kept, so nothing is done here."""
         view = self.reviewer
         nlp, classifier = view.nlp, view.classifier
         if not isinstance(nlp, MemoizedPipeline) or not isinstance(classifier, CachedClassifier):
@@ -513,19 +519,19 @@ class FactBasedRewriter:
             return
         headed = {text: scored_form(text) for text, check in written.items() if check}
         scored = list(dict.fromkeys(headed.values()))
+        # Drafts scored before (an unchanged sentence of an edited note) were rule-checked then.
+        unscored = classifier.cache.missing(scored)
 
         def tag_and_parse() -> None:
-            own_words = {text: _own_words(text) for text in written}
-            tagged_now = set(nlp.prefetch(list(own_words.values()), parse=False))
-            # Drafts tagged before (an unchanged sentence of an edited note) were rule-checked
-            # then.
-            fresh = [head for text, head in headed.items() if own_words[text] in tagged_now]
+            lowered = known.lower()
+            own_words = [_own_words(text) for text in written]
+            nlp.prefetch([w for w in own_words if self._may_invent(w, lowered)], parse=False)
             nlp.prefetch(
-                [text for text in fresh if view.triggers.possible(nlp.make_doc(text))],
+                [text for text in unscored if view.triggers.possible(nlp.make_doc(text))],
                 parse=True,
             )
 
-        if not classifier.cache.missing(scored):
+        if not unscored:
             tag_and_parse()  # every score is kept: no graph to wait for, nothing to overlap
             return
         # spaCy works while this thread waits for the classifier's graphs (`st_nlp.overlap`).
@@ -535,9 +541,20 @@ class FactBasedRewriter:
 
     def _invented(self, text: str, known: str) -> list[str]:
         """Names, numbers and quotes of `text`, outside its [prompts], that `known` lacks."""
-        facts = extract_facts(tagged(self.reviewer.nlp, _own_words(text)))
+        own_words = _own_words(text)
         lowered = known.lower()
+        if not self._may_invent(own_words, lowered):
+            return []
+        facts = extract_facts(tagged(self.reviewer.nlp, own_words))
         return [f for f in facts.all() if f and f.lower() not in lowered]
+
+    def _may_invent(self, own_words: str, lowered_known: str) -> bool:
+        """Whether `_invented` must tag a suggestion's own words: only where some word that
+        could be a name, number or quote (`possible_facts`, from the tokens alone) is not in
+        the note. Most drafts are the note's own words and its parties' names, so an edit's
+        drafts are rarely tagged (tagging one is a spaCy pass of about 3 ms)."""
+        candidates = possible_facts(self.reviewer.nlp.make_doc(own_words))
+        return any(f and f.lower() not in lowered_known for f in candidates)
 
     def _example_facts(self, neighbors: list[Neighbor], note_text: str) -> set[str]:
         """Names, numbers and quotes of the examples that the note does not contain."""
