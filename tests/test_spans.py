@@ -16,7 +16,7 @@ from st_nlp.reviewer import (
 )
 from st_nlp.spans.actor import names_a_violent_actor, names_its_actor
 from st_nlp.spans.boundaries import complete_phrase, rule_span_phrase
-from st_nlp.spans.tagger import IGNORE, TAGS, TaggedSpan, decode, token_tags
+from st_nlp.spans.tagger import IGNORE, TAGS, TaggedSpan, TaggerSettings, _Head, decode, token_tags
 
 SENTENCE = "The parents have a volatile relationship and BM failed to protect."
 
@@ -327,3 +327,18 @@ def test_tagged_span_of_function_words_only_is_dropped(
 ) -> None:
     start = sentence.index(tagged)
     assert complete_phrase(nlp(sentence), start, start + len(tagged)) is None
+
+
+def test_tagger_head_reads_an_unpadded_batch_as_a_padded_one() -> None:
+    """Without padding (a sentence alone, while a caseworker types) the head skips packing the
+    sequences; each sentence gets the logits it gets beside a longer one, padded and packed."""
+    import torch
+
+    torch.manual_seed(0)
+    head = _Head(16, TaggerSettings(lstm_size=8)).eval()
+    states = torch.randn(2, 7, 16)
+    with torch.no_grad():
+        padded = head(states, torch.tensor([7, 4]))
+        alone = [head(states[:1], torch.tensor([7])), head(states[1:, :4], torch.tensor([4]))]
+    assert torch.allclose(alone[0][0], padded[0], atol=1e-6)
+    assert torch.allclose(alone[1][0], padded[1, :4], atol=1e-6)
