@@ -14,7 +14,13 @@ from st_nlp import Reviewer
 from st_nlp.rewrite.facts import extract_facts, missing_facts, time_expressions, whole_names
 from st_nlp.rewrite.parties import Parties, find_parties
 from st_nlp.rewrite.rewriter import FactBasedRewriter, signature, tidy
-from st_nlp.rewrite.strategies import active_voice, pronouns, refer, survivor_subject
+from st_nlp.rewrite.strategies import (
+    active_voice,
+    pronouns,
+    refer,
+    shared_subject_insertions,
+    survivor_subject,
+)
 
 ISSUE_NOTE = (
     "CW met with Ms. Alvarez at the home on 3/14/24 at 10:30 a.m. Mr. Reed punched Ms. Alvarez"
@@ -586,3 +592,30 @@ def test_rewrite_templates_about_different_people_are_both_kept(
     texts = [s["text"] for s in suggestions if "[what each child saw" in s["text"]]
     assert texts
     assert any("Soren (10) [what each child saw" in t and "the children [what" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "written"),
+    [
+        # A verb of violence with no object of its own is a passive without its auxiliary: the
+        # survivor is its object, never its subject ("and Ms. Diaz choked until ...").
+        (
+            "Ms. Diaz was pushed against the wall and choked until she passed out.",
+            "and choked Ms. Diaz until she passed out.",
+        ),
+        ("She was shoved into the dresser and kicked while on the floor.", "and kicked her while"),
+        ("She was slapped and knocked down in the kitchen.", "and knocked her down in"),
+        ("Mother was slapped and spit on in the kitchen.", "and spit on Mother in"),
+        # A verb with an object of its own is the survivor's act, and she is its subject.
+        ("Jayden was shoved off the couch and hit his head.", "and Jayden hit his head."),
+    ],
+)
+def test_rewrite_a_coordinated_verb_gets_the_passives_subject_where_it_belongs(
+    rewriting_reviewer: Reviewer, sentence: str, written: str
+) -> None:
+    doc = rewriting_reviewer.nlp(sentence)
+    verb = next(t for t in doc if any(c.dep_ == "nsubjpass" for c in t.children))
+    text = sentence
+    for start, _, draft in sorted(shared_subject_insertions(verb), key=lambda r: -r[0]):
+        text = text[:start] + draft.text + text[start:]
+    assert written in text

@@ -36,6 +36,7 @@ from st_nlp.rewrite.parties import (
     Parties,
     proper_name,
 )
+from st_nlp.spans.actor import is_violence_verb
 
 IRREGULAR_PAST = {
     "hit": "hit",
@@ -224,13 +225,23 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
     )
 
 
+# Prepositions a verb of violence strands in the passive ("was spit on", "was yelled at").
+_STRANDED = frozenset({"on", "at", "upon", "onto"})
+
+
 def shared_subject_insertions(verb: Token) -> list[tuple[int, int, Draft]]:
     """Where the passive's subject must be written out once `verb` is in the active voice:
     before each coordinated active verb that shares it ("Jayden was shoved off the couch and
     hit his head" becomes "X shoved Jayden off the couch and Jayden hit his head", not "... and
     hit his head", which reads as X's act). Zero-width replacements (offset, offset, the
     subject) for the rewriter's splice; a coordinated passive ("was brought in and held near
-    her throat") still reads right."""
+    her throat") still reads right.
+
+    A coordinated verb of violence or control with no object of its own is a passive whose
+    auxiliary is left out, even where the parser calls it active ("Ms. Diaz was pushed against
+    the wall and choked until she passed out"): the subject goes after it, as its object ("...
+    and choked Ms. Diaz until ..."), never before it ("and Ms. Diaz choked"), which would make
+    the survivor the one who choked."""
     subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
     if not subjects:
         return []
@@ -246,11 +257,31 @@ def shared_subject_insertions(verb: Token) -> list[tuple[int, int, Draft]]:
         and conj.tag_ != "VBN"
         and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in conj.children)
     ]
-    # Before the verb's own auxiliaries and adverbs: "and Jayden could not walk".
-    starts = [
-        next((c for c in v.lefts if c.dep_ in {"aux", "neg", "advmod"}), v).idx for v in verbs
-    ]
-    return [(at, at, Draft(subject + " ", "active_voice", "", "")) for at in starts]
+    insertions: list[tuple[int, int, Draft]] = []
+    for conj in verbs:
+        if is_violence_verb(conj) and not any(c.dep_ == "dobj" for c in conj.children):
+            # After a particle or a stranded preposition that goes with the verb ("spit on
+            # Ms. Diaz"), not after one that starts a phrase ("kicked while on the floor").
+            last = next(
+                (
+                    c
+                    for c in conj.rights
+                    if c.i == conj.i + 1
+                    and (c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in _STRANDED))
+                    and c.n_rights == 0
+                ),
+                conj,
+            )
+            patient = _object_form(subject)
+            if last.dep_ == "prt" and patient.lower() in PRONOUNS.values():
+                last = conj  # "knocked her down", "knocked Mother down" or "knocked down Mother"
+            at = last.idx + len(last.text)
+            insertions.append((at, at, Draft(" " + patient, "active_voice", "", "")))
+        else:
+            # Before the verb's own auxiliaries and adverbs: "and Jayden could not walk".
+            at = next((c for c in conj.lefts if c.dep_ in {"aux", "neg", "advmod"}), conj).idx
+            insertions.append((at, at, Draft(subject + " ", "active_voice", "", "")))
+    return insertions
 
 
 TEMPLATES: dict[str, tuple[str, str, str]] = {

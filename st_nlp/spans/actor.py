@@ -66,13 +66,17 @@ def violence_verbs() -> frozenset[str]:
     )
 
 
+def is_violence_verb(token: Token) -> bool:
+    """Whether `token` is one of `violence_verbs`, by its lemma or as written."""
+    return bool({token.lemma_.lower(), token.lower_} & violence_verbs())
+
+
 def names_a_violent_actor(doc: Doc) -> bool:
     """True when some verb of violence or control in `doc` has a person as its actor ("after
     Mr. Dean twisted her arm"): the codebook's agentless language has no actor anywhere in the
     sentence (6.3, 6.13), so the tagger's other `agentless` spans there are dropped too."""
-    verbs = violence_verbs()
     for token in doc:
-        if token.pos_ != "VERB" or not {token.lemma_.lower(), token.lower_} & verbs:
+        if token.pos_ != "VERB" or not is_violence_verb(token):
             continue
         if any(_names_actor(actor, from_agent) for actor, from_agent in _actors(token)):
             return True
