@@ -274,7 +274,7 @@ def shared_subject_insertions(verb: Token) -> list[tuple[int, int, Draft]]:
             )
             patient = _object_form(subject)
             if last.dep_ == "prt" and patient.lower() in PRONOUNS.values():
-                last = conj  # "knocked her down", "knocked Mother down" or "knocked down Mother"
+                last = conj  # a pronoun goes before the particle: "knocked her down"
             at = last.idx + len(last.text)
             insertions.append((at, at, Draft(" " + patient, "active_voice", "", "")))
         else:
