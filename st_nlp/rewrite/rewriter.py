@@ -347,7 +347,6 @@ class FactBasedRewriter:
         """One draft that rewrites each finding's clause in place."""
         doc = span.doc
         replacements: list[tuple[int, int, Draft]] = []
-        templated: list[tuple[int, int, Draft]] = []  # the replacements that are templates
         mentions = {parties.perpetrator, parties.survivor}  # the names the templates may hold
         insertions: list[tuple[int, int, Draft]] = []
         findings = sorted(
@@ -379,10 +378,10 @@ class FactBasedRewriter:
             if any(start < e and s < end for s, e, _ in replacements):
                 continue  # one rewrite per clause: the most blaming subtype decides
             twin = next(
-                (r for r in templated if _same_template(r[2], draft, mentions)),
+                (r for r in replacements if _same_template(r[2], draft, mentions)),
                 None,
             )
-            if twin is not None and finding.subtype != "agentless":
+            if twin is not None:
                 # "Ms. Nguyen chose to stay with him ... and continues to expose Khoa to DV":
                 # both clauses got the same template, and the draft said it twice. One template
                 # (the first clause's: its subject is named) takes the place of both and of the
@@ -395,8 +394,6 @@ class FactBasedRewriter:
                 replacements = others
                 draft = twin[2] if twin[0] < clause.start_char else draft
             replacements.append((start, end, draft))
-            if finding.subtype != "agentless":
-                templated = [r for r in templated if r is not twin] + [replacements[-1]]
             insertions += shared
         if not replacements:
             return None
@@ -668,10 +665,13 @@ def _first_tried(drafts: list[Draft]) -> list[Draft]:
 
 
 def _same_template(first: Draft, second: Draft, mentions: set[str | None]) -> bool:
-    """Whether two template drafts ask the same thing: the same text once each [prompt] and
-    each party's name count alike ("Ms. Lan Nguyen [protective efforts ...]" and "[the adult
-    survivor] [protective efforts ...]"). Their other words differ where they ask about other
-    people ("Soren (10) [what each child saw ...]", "the children [what each child saw ...]")."""
+    """Whether two clause drafts are one template asking the same thing: the same text once
+    each [prompt] and each party's name count alike ("Ms. Lan Nguyen [protective efforts ...]"
+    and "[the adult survivor] [protective efforts ...]"). Their other words differ where they
+    ask about other people ("Soren (10) [what each child saw ...]", "the children [what each
+    child saw ...]"). An active-voice draft is the clause's own words, never a template."""
+    if "active_voice" in (first.strategy, second.strategy):
+        return False
 
     def skeleton(text: str) -> str:
         for name in sorted(filter(None, mentions), key=len, reverse=True):
