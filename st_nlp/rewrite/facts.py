@@ -88,11 +88,12 @@ def possible_facts(doc: Doc) -> list[str]:
     tokenized (`nlp.make_doc`) it is a superset of the tagged doc's facts, as tagging keeps
     the tokens, so a text none of whose candidates is new has no new fact whatever the
     tagger says, and the rewriter need not tag its drafts to know."""
-    found = [
-        token.text.rstrip(".,;:") if _NUMBERISH.search(token.text) else token.text
-        for token in doc
-        if _NUMBERISH.search(token.text) or _may_be_name(token.text)
-    ]
+    found: list[str] = []
+    for token in doc:
+        if _NUMBERISH.search(token.text):
+            found.append(token.text.rstrip(".,;:"))
+        elif _may_be_name(token.text):
+            found.append(token.text)
     return found + [m.group(1) or m.group(2) for m in _QUOTED.finditer(doc.text)]
 
 
