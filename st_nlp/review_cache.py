@@ -138,19 +138,11 @@ class MemoizedPipeline:
         """`tagged(self.wrapped, text)`, memoized."""
         return self.tagged_memo.get(text, lambda t: tagged(self.wrapped, t))
 
-    def prefetch(self, texts: Sequence[str], parse: bool) -> list[str]:
+    def prefetch(self, texts: Sequence[str], parse: bool) -> None:
         """Parse (`parse`), else tag, the texts not kept yet in one `pipe` batch, so that later
-        calls of `nlp(text)` or `tagged(text)` find them: the same docs, made faster together.
-        Returns the texts that were not kept yet."""
+        calls of `nlp(text)` or `tagged(text)` find them: the same docs, made faster together."""
         memo, disabled = (self.memo, []) if parse else (self.tagged_memo, parse_components(self))
-        made: list[str] = []
-
-        def compute(missing: list[str]) -> list[Doc]:
-            made.extend(missing)
-            return list(self.wrapped.pipe(missing, disable=disabled))
-
-        memo.get_many(texts, compute)
-        return made
+        memo.get_many(texts, lambda missing: list(self.wrapped.pipe(missing, disable=disabled)))
 
     def made(self, doc: Doc) -> bool:
         """True when `doc` is the very doc this pipeline returns for its text."""
