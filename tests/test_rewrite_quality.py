@@ -217,6 +217,10 @@ def test_rewrite_active_voice_needs_a_person_as_the_agent(rewriting_reviewer: Re
     )
     verb = next(t for t in doc if t.lower_ == "colored")
     assert active_voice(doc[:], verb, parties) is None
+    # A pronoun that names no one ("it clouded her judgment [what exactly it did ...]").
+    doc = rewriting_reviewer.nlp("Her judgment was clouded by it.")
+    verb = next(t for t in doc if t.lower_ == "clouded")
+    assert active_voice(doc[:], verb, parties) is None
     for text, actor in (
         ("Mother was hit by her partner on 6/1.", "her partner hit mother"),
         ("Mother was hit by him on 6/1.", "he hit mother"),

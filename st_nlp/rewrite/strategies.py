@@ -36,6 +36,7 @@ from st_nlp.rewrite.parties import (
     Parties,
     proper_name,
 )
+from st_nlp.rules.engine import PERSONAL_PRONOUNS
 from st_nlp.spans.actor import is_violence_verb
 
 IRREGULAR_PAST = {
@@ -142,8 +143,11 @@ _PEOPLE_NOUNS = PERSON_ROLES | OTHER_PEOPLE | CHILD_WORDS | _PERSON_NOUNS
 
 
 def _someone(token: Token) -> bool:
-    """Whether a passive's agent names a person ("by FOB", "by him", "by her partner")."""
-    return token.pos_ in {"PROPN", "PRON"} or token.lower_ in _PEOPLE_NOUNS
+    """Whether a passive's agent names a person ("by FOB", "by him", "by her partner"); a
+    pronoun only where it is personal ("by it", "by this" name no one)."""
+    if token.pos_ == "PRON":
+        return token.lower_ in PERSONAL_PRONOUNS
+    return token.pos_ == "PROPN" or token.lower_ in _PEOPLE_NOUNS
 
 
 def _same_person(first: str, second: str) -> bool:
