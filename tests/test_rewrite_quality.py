@@ -16,6 +16,8 @@ from st_nlp.rewrite.parties import Parties, find_parties
 from st_nlp.rewrite.rewriter import FactBasedRewriter, signature, tidy
 from st_nlp.rewrite.strategies import (
     active_voice,
+    harm_source,
+    pivot_to_perpetrator,
     pronouns,
     refer,
     shared_subject_insertions,
@@ -623,3 +625,47 @@ def test_rewrite_a_coordinated_verb_gets_the_passives_subject_where_it_belongs(
     for start, _, draft in sorted(shared_subject_insertions(verb), key=lambda r: -r[0]):
         text = text[:start] + draft.text + text[start:]
     assert written in text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("Mother has been unable to keep the children safe from her boyfriend.", "Her boyfriend"),
+        ("Ms. Diaz failed to protect the children from Mr. Reed.", "Mr. Reed"),
+        ("Mother did not protect Kayla from Mr. Tom Ashby.", "Mr. Tom Ashby"),
+        ("Mr. Addo failed to keep the children away from their mother.", "Their mother"),
+        ("The children were exposed to domestic violence by their stepfather.", "Their stepfather"),
+    ],
+)
+def test_rewrite_survivor_blame_names_the_person_the_sentence_keeps_the_children_from(
+    rewriting_reviewer: Reviewer, sentence: str, actor: str
+) -> None:
+    # The note names no one acting in harm, but the sentence does: its person is the one the
+    # rewrite asks about, not "[name of the person who did it]".
+    doc = rewriting_reviewer.nlp(sentence)
+    draft = pivot_to_perpetrator(doc[:], "survivor_blame", Parties(None, None))
+    assert draft.text.lower().startswith(actor.lower() + " [specific behavior")
+    assert "[name of the person who did it]" not in draft.text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She needs to keep the children away from him.",  # a pronoun names no one here
+        "Mother failed to keep the children safe from the violence.",
+        "Mother failed to protect the children from CW Ebony Strickland.",  # a professional
+        "Mother kept the children home from school.",
+    ],
+)
+def test_rewrite_harm_source_is_a_named_person_only(
+    rewriting_reviewer: Reviewer, sentence: str
+) -> None:
+    assert harm_source(rewriting_reviewer.nlp(sentence)[:]) is None
+
+
+def test_rewrite_harm_source_never_replaces_the_notes_perpetrator(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    doc = rewriting_reviewer.nlp("Mother failed to protect the children from her brother.")
+    draft = pivot_to_perpetrator(doc[:], "survivor_blame", Parties("Mr. Reed", "Mother"))
+    assert draft.text.startswith("Mr. Reed [")

@@ -510,6 +510,33 @@ def let_in_act(clause: Span, parties: Parties) -> tuple[str, frozenset[int]] | N
     return None
 
 
+# The survivor is blamed for not keeping the children safe from someone, or for exposing them
+# to someone: that someone is who the rewrite asks about ("keep the children safe from her
+# boyfriend", "protect Kayla from Mr. Ashby", "exposed to domestic violence by their stepfather").
+_SAFE_FROM = frozenset({"protect", "shield", "keep", "safe", "guard", "away", "secure", "shelter"})
+
+
+def harm_source(clause: Span) -> str | None:
+    """The person the clause says the children are to be kept safe from, or were exposed to
+    harm by, as the clause words it ("her boyfriend", "Mr. Tom Ashby"); None if it names none
+    (a pronoun, "the violence")."""
+    for token in clause:
+        if token.dep_ != "pobj" or not _person(token):
+            continue
+        mention = clause.doc[token.left_edge.i : token.i + 1]
+        if any(word.lower_ in PROFESSIONS for word in mention):
+            continue  # "from CW Ebony Strickland": a professional is no party
+        prep = token.head
+        governor = prep.head
+        if governor.pos_ in {"NOUN", "PROPN"} and governor.dep_ == "dobj":
+            governor = governor.head  # "protect Kayla from him": the parse hangs it on Kayla
+        if (prep.lower_ == "from" and governor.lemma_.lower() in _SAFE_FROM) or (
+            prep.dep_ == "agent" and governor.lemma_.lower() == "expose"
+        ):
+            return mention.text
+    return None
+
+
 def _subject(clause: Span) -> Token | None:
     subjects = [c for c in clause.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
     return subjects[0] if subjects else None
@@ -545,6 +572,8 @@ def pivot_to_perpetrator(
     ):
         # "Father has anger issues": the sentence's own subject is the one whose act is asked.
         parties = Parties(subject_text, parties.survivor)
+    if parties.perpetrator is None and (source := harm_source(clause)) is not None:
+        parties = Parties(source, parties.survivor)
     act, used = None, frozenset[int]()
     if subtype == "survivor_blame":
         found = let_in_act(clause, parties)
