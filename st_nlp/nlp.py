@@ -50,6 +50,24 @@ CASE_NOTE_SPECIAL_CASES: tuple[str, ...] = (
     "p.m.",
     "A.M.",
     "P.M.",
+    # Police and court text in capitals: "VICTIM WAS ASSAULTED BY MR. HADDAD" (spaCy's own
+    # exceptions know "Mr." but not "MR.", which then split as "MR" + "." ended a sentence).
+    "MR.",
+    "MRS.",
+    "MS.",
+    "MX.",
+    "DR.",
+    "SGT.",
+    "DET.",
+    "OFC.",
+    "ATTY.",
+    "LT.",
+    "CPL.",
+    "CAPT.",
+    "APPROX.",
+    "APPT.",
+    "DEPT.",
+    "APT.",
 )
 
 

@@ -66,6 +66,15 @@ def _texts(text: str, nlp) -> list[str]:  # type: ignore[no-untyped-def]
             ],
         ),
         (
+            # Police text in capitals: its titles are titles too.
+            "MS. JONES STATED SHE LEFT. VICTIM WAS ASSAULTED BY MR. HADDAD - SHE STATED HE"
+            " CHOKED HER.",
+            [
+                "MS. JONES STATED SHE LEFT.",
+                "VICTIM WAS ASSAULTED BY MR. HADDAD - SHE STATED HE CHOKED HER.",
+            ],
+        ),
+        (
             "cw met w/ bm at home\nbm reports fob hit her\nkids were at school",
             ["cw met w/ bm at home", "bm reports fob hit her", "kids were at school"],
         ),
