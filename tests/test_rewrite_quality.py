@@ -16,7 +16,10 @@ from st_nlp.rewrite.parties import Parties, find_parties
 from st_nlp.rewrite.rewriter import FactBasedRewriter, signature, tidy
 from st_nlp.rewrite.strategies import (
     active_voice,
+    behavior_prompts,
     harm_source,
+    owner_mention,
+    phrase_of,
     pivot_to_perpetrator,
     pronouns,
     refer,
@@ -669,3 +672,35 @@ def test_rewrite_harm_source_never_replaces_the_notes_perpetrator(
     doc = rewriting_reviewer.nlp("Mother failed to protect the children from her brother.")
     draft = pivot_to_perpetrator(doc[:], "survivor_blame", Parties("Mr. Reed", "Mother"))
     assert draft.text.startswith("Mr. Reed [")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject"),
+    [
+        ("- Mother was pushed down the stairs.", "Mother"),
+        ("1) Mother was pushed down the stairs.", "Mother"),
+        ("(a) Mother is in denial.", "Mother"),
+        ("3. BM will take a different route to work.", "BM"),
+        ("J. Reed was pushed down the stairs.", "J. Reed"),  # an initial, not a list marker
+    ],
+)
+def test_rewrite_subject_phrase_leaves_a_list_marker_out(
+    rewriting_reviewer: Reviewer, sentence: str, subject: str
+) -> None:
+    doc = rewriting_reviewer.nlp(sentence)
+    first = next(t for t in doc if t.dep_ in {"nsubj", "nsubjpass"})
+    assert phrase_of(first).text == subject
+
+
+def test_rewrite_a_list_marker_never_joins_a_name(rewriting_reviewer: Reviewer) -> None:
+    # "d." before "Minh's behavior" had become the name "D. Minh" in the draft.
+    doc = rewriting_reviewer.nlp("d. Minh's behavior is the source of risk to An.")
+    behavior = next(t for t in doc if t.lower_ == "behavior")
+    assert owner_mention(behavior) == "Minh"
+    draft = behavior_prompts(doc[:], "perpetrator_pattern")
+    assert draft.text.startswith("Minh [specific behaviors")
+    doc = rewriting_reviewer.nlp("- Mother was assaulted in the kitchen.")
+    verb = next(t for t in doc if t.lower_ == "assaulted")
+    written = active_voice(doc[:], verb, Parties("Mr. Reed", "Mother"))
+    assert written is not None
+    assert "assaulted Mother in the kitchen" in written.text

@@ -53,6 +53,7 @@ from st_nlp.rewrite.strategies import (
     behavior_prompts,
     fact_modifiers,
     owner_mention,
+    phrase_of,
     pivot_to_perpetrator,
     prompt_only,
     shared_subject_insertions,
@@ -420,7 +421,7 @@ class FactBasedRewriter:
             # owner ("Risk remains high"), the note's survivor.
             owner = owner_mention(head)
             return Parties(parties.perpetrator, owner) if owner else parties
-        subject = clause.doc[head.left_edge.i : head.right_edge.i + 1].text
+        subject = phrase_of(head).text
         return Parties(parties.perpetrator, subject)
 
     def _checked(

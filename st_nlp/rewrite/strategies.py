@@ -92,6 +92,34 @@ _PLACES = frozenset(
 )
 
 
+# A list's marker that the parse can hang on a sentence's subject: "- Mother", "d. Minh's
+# behavior", "(a) Mother". Lowercase letters only: "J. Smith" is an initial.
+_LIST_MARKER = re.compile(r"^(?:[-*•·▪‣◦–—>]|[a-z][.)]|\d{1,2}[.)]?)$")
+_ITEM_LABEL = re.compile(r"^(?:[a-zA-Z]|\d{1,2})$")
+
+
+def phrase_of(token: Token) -> Span:
+    """The words of `token`'s phrase (its subtree), without a list marker before them: a
+    rewrite that moves the subject must not carry "- " or "d." into the middle of a sentence."""
+    doc = token.doc
+    start = token.left_edge.i
+    while start < token.i:
+        if _LIST_MARKER.match(doc[start].text) or doc[start].dep_ == "meta":
+            start += 1
+        elif doc[start].text in {".", ")"} and start and _ITEM_LABEL.match(doc[start - 1].text):
+            start += 1  # "3" "." split by the tokenizer: the marker's own point
+        elif (  # "(a)", "(2)"
+            doc[start].text == "("
+            and start + 2 < token.i
+            and doc[start + 2].text == ")"
+            and _ITEM_LABEL.match(doc[start + 1].text)
+        ):
+            start += 3
+        else:
+            break
+    return doc[start : token.right_edge.i + 1]
+
+
 @dataclass(frozen=True)
 class Draft:
     text: str
@@ -170,7 +198,7 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
     if any(c.dep_ == "neg" for c in verb.children):
         return None  # "Kids were not involved" says nothing was done: no "X involved kids"
     doc = clause.doc
-    subject = doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1]
+    subject = phrase_of(subjects[0])
     agents = [c for c in verb.children if c.dep_ == "agent"]
     if agents and not all(_someone(c) for c in agents[0].children if c.dep_ == "pobj"):
         # "Her account is colored by her own trauma": the agent is no person, and the active
@@ -249,9 +277,9 @@ def shared_subject_insertions(verb: Token) -> list[tuple[int, int, Draft]]:
     subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
     if not subjects:
         return []
-    doc = verb.doc
-    subject = doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1].text
-    if subject[:1].isupper() and (doc[subjects[0].left_edge.i].pos_ in {"DET", "PRON"}):
+    words = phrase_of(subjects[0])
+    subject = words.text
+    if subject[:1].isupper() and words[0].pos_ in {"DET", "PRON"}:
         subject = subject[:1].lower() + subject[1:]  # "The child", "She" mid-sentence
     verbs = [
         conj
@@ -434,8 +462,9 @@ def owner_mention(head: Token) -> str | None:
         hyphenated = previous.text == "-" or (
             start > 1 and doc[start - 2].text == "-" and not doc[start - 2].whitespace_
         )
-        if previous.pos_ != "PROPN" and not hyphenated:
-            break
+        marker = _LIST_MARKER.match(previous.text) and previous.whitespace_  # not "Soo-ah"
+        if marker or (previous.pos_ != "PROPN" and not hyphenated):
+            break  # "d. Minh's behavior": "d." marks the list item
         start -= 1
     return doc[start : owner.i + 1].text
 
@@ -551,8 +580,7 @@ def pivot_to_perpetrator(
     if rule_id in RULE_TEMPLATES:
         template, rationale, principle, strategy = RULE_TEMPLATES[rule_id]
     first = _subject(clause)
-    doc = clause.doc
-    subject_text = doc[first.left_edge.i : first.right_edge.i + 1].text if first else None
+    subject_text = phrase_of(first).text if first else None
     if rule_id == "MI-CHILD-UNHARMED":
         # "The children were not affected"; not "Case [what each child saw ...]".
         named = first is not None and (first.lower_ in CHILD_WORDS or _person(first))
@@ -614,13 +642,13 @@ def behavior_prompts(sentence: Span, label: str, quote_claim: bool = True) -> Dr
     owner_said = False  # the claim names its subject itself ("Dad's behavior ...")
     if subjects and _characterized_person(subjects[0]):
         first = subjects[0]
-        subject = sentence.doc[first.left_edge.i : first.right_edge.i + 1].text
+        subject = phrase_of(first).text
         rest = sentence.doc[first.right_edge.i + 1 : sentence.end].text
     elif subjects and (owner := owner_mention(subjects[0])) is not None:
         # "Dad's behavior toward mom has been concerning": Dad [specific behaviors that show
         # Dad's behavior toward mom has been concerning ...].
         subject = owner
-        rest = sentence.doc[subjects[0].left_edge.i : sentence.end].text
+        rest = sentence.doc[phrase_of(subjects[0]).start : sentence.end].text
         owner_said = True
     else:  # no person to ask about: the prompt does not quote the sentence back
         subject, rest = "[name]", ""
