@@ -13,11 +13,12 @@ from rewrite_fixtures import suggestions_for
 from st_nlp import Reviewer
 from st_nlp.rewrite.facts import extract_facts, missing_facts, time_expressions, whole_names
 from st_nlp.rewrite.parties import Parties, find_parties
-from st_nlp.rewrite.rewriter import FactBasedRewriter, signature, tidy
+from st_nlp.rewrite.rewriter import FactBasedRewriter, _clause_of, signature, tidy
 from st_nlp.rewrite.strategies import (
     active_voice,
     behavior_prompts,
     harm_source,
+    mid_sentence,
     owner_mention,
     phrase_of,
     pivot_to_perpetrator,
@@ -704,3 +705,47 @@ def test_rewrite_a_list_marker_never_joins_a_name(rewriting_reviewer: Reviewer) 
     written = active_voice(doc[:], verb, Parties("Mr. Reed", "Mother"))
     assert written is not None
     assert "assaulted Mother in the kitchen" in written.text
+
+
+@pytest.mark.parametrize(
+    ("text", "moved"),
+    [
+        ("The child", "the child"),
+        ("On 2/8", "on 2/8"),
+        ("IN KITCHEN PER BOTH", "IN KITCHEN PER BOTH"),  # police capitals stay as written
+        ("I", "I"),
+        ("A cousin", "a cousin"),
+    ],
+)
+def test_rewrite_mid_sentence_keeps_words_in_capitals(text: str, moved: str) -> None:
+    assert mid_sentence(text) == moved
+
+
+def test_rewrite_modifiers_in_capitals_keep_their_case(rewriting_reviewer: Reviewer) -> None:
+    doc = rewriting_reviewer.nlp("DV INCIDENT OCCURRED ON 3/2 IN KITCHEN.")
+    draft = rewriting_reviewer.rewriter._agentless_prompt(doc[:], Parties(None, None))
+    assert "iN" not in draft.text and "oN" not in draft.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "clause"),
+    [
+        (
+            "Mother has a volatile relationship with father (Rohan Mehta, 33).",
+            "Mother has a volatile relationship with father (Rohan Mehta, 33)",
+        ),
+        (
+            'Mr. Bell describes it as an altercation where they "both got physical."',
+            'Mr. Bell describes it as an altercation where they "both got physical."',
+        ),
+        # Closers whose openers are outside the clause, and the sentence's period, stay out.
+        ("Mother (29) was pushed and she fell.", "Mother (29) was pushed"),
+        ("The couple fights (per MGM).", "The couple fights (per MGM)"),
+    ],
+)
+def test_rewrite_clause_takes_the_closers_it_opened(
+    rewriting_reviewer: Reviewer, sentence: str, clause: str
+) -> None:
+    # A rewritten clause that left its ")" or '."' behind gave "...safe]) [also from ...]".
+    doc = rewriting_reviewer.nlp(sentence)
+    assert _clause_of(doc[1], doc[:]).text == clause

@@ -142,9 +142,28 @@ def _clause_of(token: Token, sentence: Span) -> Span:
         elif cut > token.i:
             end = cut
             break
+    stop = end
     while end > start + 1 and sentence.doc[end - 1].is_punct:
         end -= 1  # the closing period or comma stays outside the clause
-    return sentence.doc[start:end]
+    return sentence.doc[start : _with_closers(sentence.doc, start, end, stop)]
+
+
+def _with_closers(doc: Doc, start: int, end: int, stop: int) -> int:
+    """The clause's end moved past the closing brackets and quotation marks among the
+    punctuation `end..stop` whose openers are in the clause: a rewrite of "... with father
+    (Rohan Mehta, 33)" or '... they "both got physical."' must not leave ")" or '."' behind."""
+    text = doc[start:end].text
+    parens = text.count("(") - text.count(")")
+    quoted = text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+    for k in range(end, stop):
+        mark = doc[k].text
+        if mark == ")" and parens > 0:
+            parens -= 1
+            end = k + 1
+        elif mark in {'"', "”"} and quoted:
+            quoted = False
+            end = k + 1
+    return end
 
 
 def _contains(text: str, fact: str) -> bool:

@@ -138,6 +138,16 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def mid_sentence(text: str) -> str:
+    """`text` moved into the middle of a sentence: "The child" -> "the child", "On 2/8" -> "on
+    2/8"; a word in capitals stays as written ("IN KITCHEN" had become "iN KITCHEN"), as does
+    "I"."""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    if first == "I" or (len(first) > 1 and first.isupper()):
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def pronouns(mention: str | None) -> tuple[str, str] | None:
     """(subject, possessive) pronouns for a mention whose gender the mention itself states
     ("Ms. Alvarez", "Mother", "FOB"); None when it does not (a bare first name, "the parent")."""
@@ -221,7 +231,7 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
         subject[0].lower_ in {"the", "a", "an", "her", "his", "their"}
         or (subject[0].lower_ in CHILD_WORDS and subject[0].pos_ != "PROPN")
     ):
-        patient = patient[:1].lower() + patient[1:]  # "The child", "Children" mid-sentence
+        patient = mid_sentence(patient)  # "The child", "Children" mid-sentence
     middle = doc[subject.end : min(a.i for a in aux)].text.strip(" ,")
     # A particle or a stranded preposition stays with the verb: "dad was spit on by X" is "X
     # spit on dad", not "X spit dad on".
@@ -280,7 +290,7 @@ def shared_subject_insertions(verb: Token) -> list[tuple[int, int, Draft]]:
     words = phrase_of(subjects[0])
     subject = words.text
     if subject[:1].isupper() and words[0].pos_ in {"DET", "PRON"}:
-        subject = subject[:1].lower() + subject[1:]  # "The child", "She" mid-sentence
+        subject = mid_sentence(subject)  # "The child", "She" mid-sentence
     verbs = [
         conj
         for conj in verb.children
@@ -422,7 +432,7 @@ def fact_modifiers(
         if text.count("(") != text.count(")") or any(s and s in text for s in skip):
             continue
         if sub[0].pos_ in {"ADP", "ADV"} or sub[0].lower_ in {"last", "this", "next", "that"}:
-            text = text[:1].lower() + text[1:]  # "On 2/8" moves mid-sentence
+            text = mid_sentence(text)  # "On 2/8" moves mid-sentence
         kept.append(text)
     return "".join(f" {text}" for text in kept)
 
