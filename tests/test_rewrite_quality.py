@@ -749,3 +749,24 @@ def test_rewrite_clause_takes_the_closers_it_opened(
     # A rewritten clause that left its ")" or '."' behind gave "...safe]) [also from ...]".
     doc = rewriting_reviewer.nlp(sentence)
     assert _clause_of(doc[1], doc[:]).text == clause
+
+
+@pytest.mark.parametrize(
+    ("note", "survivor"),
+    [
+        # The one hurt is the survivor, not the one who reported: "Father said [his own words]"
+        # had been asked for the mother's "denial".
+        (
+            "On 1/6/2024 the mother sustained a fractured wrist at the family home. The father"
+            " reported that the parties were arguing about finances and the mother fell.",
+            "mother",
+        ),
+        ("Mother suffered a broken nose. Father reported that she fell.", "Mother"),
+        # Suffering from a condition is no injury done to someone.
+        ("Father suffers from PTSD. Father reported that the parties were arguing.", "Father"),
+    ],
+)
+def test_rewrite_parties_the_one_injured_is_the_survivor(
+    rewriting_reviewer: Reviewer, note: str, survivor: str
+) -> None:
+    assert find_parties(rewriting_reviewer.nlp(note)).survivor == survivor

@@ -27,6 +27,10 @@ HARM_LEMMAS = frozenset(
 PROTECTIVE_LEMMAS = frozenset(
     "call flee file seek report escape hide petition obtain contact".split()
 )
+# The subject of these with an object is hurt: "the mother sustained a fractured wrist",
+# "Mother suffered a broken nose" (not "suffers from PTSD"). On the train and dev notes
+# (`annotation/tools/score_parties.py`), one more survivor right and none lost.
+INJURY_LEMMAS = frozenset({"sustain", "suffer"})
 PERSON_ROLES = frozenset(
     "mother father mom dad bm bf fob mob wife husband partner girlfriend boyfriend stepmother"
     " stepfather spouse fiance fiancee grandmother grandfather aunt uncle survivor victim".split()
@@ -278,7 +282,10 @@ def find_parties(doc: Doc, context: dict[str, Any] | None = None) -> Parties:
         if token.pos_ != "VERB":
             continue
         if token.lemma_.lower() not in HARM_LEMMAS:
-            if token.lemma_.lower() in PROTECTIVE_LEMMAS:
+            lemma = token.lemma_.lower()
+            if lemma in PROTECTIVE_LEMMAS or (
+                lemma in INJURY_LEMMAS and any(c.dep_ == "dobj" for c in token.children)
+            ):
                 for subject in (c for c in token.children if c.dep_ == "nsubj"):
                     mention = _mention(subject)
                     if mention:
