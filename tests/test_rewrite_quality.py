@@ -770,3 +770,18 @@ def test_rewrite_parties_the_one_injured_is_the_survivor(
     rewriting_reviewer: Reviewer, note: str, survivor: str
 ) -> None:
     assert find_parties(rewriting_reviewer.nlp(note)).survivor == survivor
+
+
+def test_rewrite_two_clauses_ask_each_part_once(rewriting_reviewer: Reviewer) -> None:
+    # Each clause's template had asked "[impact on the children ...]; Mrs. Mensah [protective
+    # efforts ...]" again, and the second clause, with no subject of its own, about
+    # "[the adult survivor]" instead of Mrs. Mensah.
+    text = (
+        "Despite these concerns, Mrs. Mensah chose to stay in the relationship and allowed Mr."
+        " Mensah back into the home in September, exposing the children to further risk."
+    )
+    first = suggestions_for(rewriting_reviewer, text, ["blaming_language"])[0]["text"]
+    assert first.count("[impact on the children") == 1
+    assert first.count("[protective efforts") == 1
+    assert "Mr. Mensah came back into the home in September [how he got in" in first
+    assert "[the adult survivor]" not in first

@@ -373,6 +373,7 @@ class FactBasedRewriter:
             sentence.findings,
             key=lambda f: SUBTYPE_ORDER.index(f.subtype) if f.subtype in SUBTYPE_ORDER else 9,
         )
+        earlier: Parties | None = None  # the parties of the sentence's earlier clause
         for finding in findings:
             found = doc.char_span(finding.start, finding.end, alignment_mode="expand")
             if found is None:
@@ -388,6 +389,14 @@ class FactBasedRewriter:
             else:
                 clause = _clause_of(found.root, span)
                 clause_parties = self._parties_for(clause, finding.subtype, parties)
+                if earlier is not None and (
+                    not _has_subject(clause) or clause_parties.survivor is None
+                ):
+                    # "Mrs. Mensah chose to stay ... and allowed him back", "Chloe has exposed
+                    # the children ... and it is a volatile relationship": the survivor is the
+                    # earlier clause's.
+                    clause_parties = Parties(clause_parties.perpetrator, earlier.survivor)
+                earlier = clause_parties
                 mentions |= {clause_parties.perpetrator, clause_parties.survivor}
                 draft = pivot_to_perpetrator(
                     clause, finding.subtype, clause_parties, finding.rule_id
@@ -422,7 +431,7 @@ class FactBasedRewriter:
             for insertion in insertions
             if not any(start <= insertion[0] < stop for start, stop, _ in replacements)
         ]
-        return _splice(span, replacements + kept)
+        return _splice(span, _without_repeated_parts(replacements) + kept)
 
     @staticmethod
     def _parties_for(clause: Span, subtype: str, parties: Parties) -> Parties:
@@ -699,6 +708,27 @@ def _same_template(first: Draft, second: Draft, mentions: set[str | None]) -> bo
         return _PLACEHOLDER.sub("[]", text).lower()
 
     return first.rationale == second.rationale and skeleton(first.text) == skeleton(second.text)
+
+
+def _has_subject(clause: Span) -> bool:
+    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in clause.root.children)
+
+
+def _without_repeated_parts(
+    replacements: list[tuple[int, int, Draft]],
+) -> list[tuple[int, int, Draft]]:
+    """Clause templates without the parts ("; "-separated) an earlier clause's template already
+    asks: "Mrs. Mensah chose to stay ... and allowed Mr. Mensah back into the home" asked
+    "[impact on the children ...]; Mrs. Mensah [protective efforts ...]" twice, once after each
+    clause. A template all of whose parts were asked keeps its first."""
+    asked: set[str] = set()
+    written = []
+    for start, end, draft in sorted(replacements, key=lambda r: r[0]):
+        parts = draft.text.split("; ")
+        kept = [part for part in parts if part not in asked] or parts[:1]
+        asked.update(parts)
+        written.append((start, end, replace(draft, text="; ".join(kept))))
+    return written
 
 
 def _splice(span: Span, replacements: list[tuple[int, int, Draft]]) -> Draft:
