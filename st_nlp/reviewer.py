@@ -41,6 +41,7 @@ from st_nlp.review_cache import (
 from st_nlp.rules.engine import BlamingRules, Finding
 from st_nlp.rules.triggers import RuleTriggers
 from st_nlp.segment import check_length, parse_notes, sentence_spans
+from st_nlp.spaces import same_width
 from st_nlp.spans.actor import names_a_violent_actor, names_its_actor
 from st_nlp.spans.boundaries import complete_phrase
 from st_nlp.spans.tagger import SpanTagger, TaggedSpan
@@ -293,6 +294,7 @@ class Reviewer:
         texts = list(sentences)
         for text in texts:  # the tokenizer alone would not refuse what `nlp` refuses
             check_length(text)
+        texts = [same_width(text) for text in texts]
         # Parse only the sentences some rule could fire on (`RuleTriggers`, from tokens alone):
         # the same findings, without tagging and parsing the four in five no rule can match.
         docs: list[Doc] = list(cast(Tokenizer, self.nlp.tokenizer).pipe(texts))
@@ -345,6 +347,8 @@ class Reviewer:
         """Review several notes, parsing and classifying them in batches (faster than singly)."""
         for text in texts:
             check_length(text)
+        originals = list(texts)
+        texts = [same_width(text) for text in originals]
         contexts = list(contexts) if contexts is not None else [None] * len(texts)
         docs, findings_per_doc = self.parse_notes(texts, batch_size)
         spans_per_doc = [sentence_spans(doc) if doc.text.strip() else [] for doc in docs]
@@ -380,14 +384,14 @@ class Reviewer:
             )
         results: list[ReviewResult] = []
         offset = 0
-        for doc, spans, found, context in zip(
-            docs, spans_per_doc, per_sentence, contexts, strict=True
+        for original, doc, spans, found, context in zip(
+            originals, docs, spans_per_doc, per_sentence, contexts, strict=True
         ):
             rows = probabilities[offset : offset + len(spans)]
             chosen = decisions[offset : offset + len(spans)]
             found = flat_found[offset : offset + len(spans)]
             offset += len(spans)
-            results.append(self._note_result(doc, spans, rows, chosen, found, context))
+            results.append(self._note_result(original, doc, spans, rows, chosen, found, context))
         return results
 
     def decide(
@@ -433,6 +437,7 @@ class Reviewer:
 
     def _note_result(
         self,
+        original: str,
         doc: Doc,
         spans: list[Any],
         probabilities: np.ndarray,
@@ -447,7 +452,7 @@ class Reviewer:
             labels = label_names(chosen)
             results.append(
                 SentenceResult(
-                    text=span.text,
+                    text=original[span.start_char : span.end_char],  # the caller's own
                     start=span.start_char,
                     end=span.end_char,
                     labels=labels,

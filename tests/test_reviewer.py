@@ -280,3 +280,27 @@ def test_evidence_gate_is_chosen_on_scores_and_never_below_the_threshold() -> No
     # Where nothing non-blaming reaches the threshold, a gate cannot help: none is set.
     clean = np.where(y == 1, blaming, 0.1)
     assert choose_blaming_without_evidence(clean, y, has_evidence, threshold) == threshold
+
+
+@pytest.mark.parametrize(
+    ("space", "line_break"),
+    [("\u00a0", "\n"), ("\u202f", "\n"), (" ", "\r")],  # pasted from word processors, old systems
+)
+def test_reviewer_reads_pasted_spaces_and_line_breaks_as_plain_ones(
+    reviewer: Reviewer, space: str, line_break: str
+) -> None:
+    plain = "Mother failed to protect the children.\nFOB was arrested on 3/2."
+    pasted = plain.replace(" ", space).replace("\n", line_break)
+    expected, result = reviewer.review(plain), reviewer.review(pasted)
+    assert [(s.start, s.end) for s in result.sentences] == [
+        (s.start, s.end) for s in expected.sentences
+    ]
+    assert [s.labels for s in result.sentences] == [s.labels for s in expected.sentences]
+    assert [(f.rule_id, f.start, f.end) for f in result.sentences[0].findings] == [
+        (f.rule_id, f.start, f.end) for f in expected.sentences[0].findings
+    ]
+    # The sentences are the caller's own text, pasted characters included.
+    assert all(pasted[s.start : s.end] == s.text for s in result.sentences)
+    assert [row["labels"] for row in reviewer.classify(pasted.split(line_break))] == [
+        row["labels"] for row in reviewer.classify(plain.split("\n"))
+    ]

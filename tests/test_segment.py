@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from st_nlp.segment import MAX_NOTE_CHARS, note_blocks, segment
+from st_nlp.spaces import same_width
 
 
 def _texts(text: str, nlp) -> list[str]:  # type: ignore[no-untyped-def]
@@ -160,3 +161,10 @@ def test_note_blocks_cut_at_sentence_starting_lines_only() -> None:
     wrapped = "FOB stayed at his brother's apartment on Lake Street for most of the night,\nper BM."
     assert note_blocks(wrapped) == [wrapped]
     assert len(segment(wrapped)) == 1
+
+
+def test_same_width_keeps_every_offset() -> None:
+    text = "Mother\u00a0failed\u2009to protect\r\rFOB\r\nleft.\u3000"
+    normalized = same_width(text)
+    assert normalized == "Mother failed to protect\n\nFOB\r\nleft. "
+    assert len(normalized) == len(text)
