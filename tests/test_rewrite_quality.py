@@ -683,6 +683,7 @@ def test_rewrite_harm_source_never_replaces_the_notes_perpetrator(
         ("(a) Mother is in denial.", "Mother"),
         ("3. BM will take a different route to work.", "BM"),
         ("J. Reed was pushed down the stairs.", "J. Reed"),  # an initial, not a list marker
+        ("2 officers were pushed by Mr. Reed.", "2 officers"),  # a number, not a list marker
     ],
 )
 def test_rewrite_subject_phrase_leaves_a_list_marker_out(

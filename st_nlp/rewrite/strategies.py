@@ -94,7 +94,7 @@ _PLACES = frozenset(
 
 # A list's marker that the parse can hang on a sentence's subject: "- Mother", "d. Minh's
 # behavior", "(a) Mother". Lowercase letters only: "J. Smith" is an initial.
-_LIST_MARKER = re.compile(r"^(?:[-*•·▪‣◦–—>]|[a-z][.)]|\d{1,2}[.)]?)$")
+_LIST_MARKER = re.compile(r"^(?:[-*•·▪‣◦–—>]|[a-z][.)]|\d{1,2}[.)])$")  # not "2 officers"
 _ITEM_LABEL = re.compile(r"^(?:[a-zA-Z]|\d{1,2})$")
 
 
