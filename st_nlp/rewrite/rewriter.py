@@ -51,6 +51,7 @@ from st_nlp.rewrite.strategies import (
     Draft,
     active_voice,
     behavior_prompts,
+    clause_subject,
     fact_modifiers,
     owner_mention,
     phrase_of,
@@ -390,7 +391,7 @@ class FactBasedRewriter:
                 clause = _clause_of(found.root, span)
                 clause_parties = self._parties_for(clause, finding.subtype, parties)
                 if earlier is not None and (
-                    not _has_subject(clause) or clause_parties.survivor is None
+                    clause_subject(clause) is None or clause_parties.survivor is None
                 ):
                     # "Mrs. Mensah chose to stay ... and allowed him back", "Chloe has exposed
                     # the children ... and it is a volatile relationship": the survivor is the
@@ -708,10 +709,6 @@ def _same_template(first: Draft, second: Draft, mentions: set[str | None]) -> bo
         return _PLACEHOLDER.sub("[]", text).lower()
 
     return first.rationale == second.rationale and skeleton(first.text) == skeleton(second.text)
-
-
-def _has_subject(clause: Span) -> bool:
-    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in clause.root.children)
 
 
 def _without_repeated_parts(

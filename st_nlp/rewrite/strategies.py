@@ -576,7 +576,8 @@ def harm_source(clause: Span) -> str | None:
     return None
 
 
-def _subject(clause: Span) -> Token | None:
+def clause_subject(clause: Span) -> Token | None:
+    """The subject of the clause's root, if it has one."""
     subjects = [c for c in clause.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
     return subjects[0] if subjects else None
 
@@ -589,7 +590,7 @@ def pivot_to_perpetrator(
     template, rationale, principle = TEMPLATES[subtype]
     if rule_id in RULE_TEMPLATES:
         template, rationale, principle, strategy = RULE_TEMPLATES[rule_id]
-    first = _subject(clause)
+    first = clause_subject(clause)
     subject_text = phrase_of(first).text if first else None
     if rule_id == "MI-CHILD-UNHARMED":
         # "The children were not affected"; not "Case [what each child saw ...]".
