@@ -786,3 +786,12 @@ def test_rewrite_two_clauses_ask_each_part_once(rewriting_reviewer: Reviewer) ->
     assert first.count("[protective efforts") == 1
     assert "Mr. Mensah came back into the home in September [how he got in" in first
     assert "[the adult survivor]" not in first
+
+
+def test_rewrite_parties_keep_a_hyphenated_name_whole(rewriting_reviewer: Reviewer) -> None:
+    # The small parser takes "Soo" of "Ms. Soo-ah Kim" for a subject of its own; the draft had
+    # named her "Ms. Soo".
+    note = "Ms. Soo-ah Kim reported that Mr. Jae-min Cho hit her."
+    assert find_parties(rewriting_reviewer.nlp(note)) == Parties(
+        "Mr. Jae-min Cho", "Ms. Soo-ah Kim"
+    )

@@ -159,8 +159,21 @@ def _mention(token: Token) -> str | None:
         start = breaks[-1] + 1
     while start > 0 and token.doc[start - 1].text in TITLES:
         start -= 1
-    text = token.doc[start:end].text
+    text = token.doc[start : _through_hyphenated_name(token.doc, end)].text
     return text if len(text) > 1 else None
+
+
+def _through_hyphenated_name(doc: Doc, end: int) -> int:
+    """`end` moved past the rest of a hyphenated name the parse cut off after its first part:
+    "Ms. Soo" + "-ah Kim", whose "Soo" the small parser took for a subject of its own."""
+    if end + 1 >= len(doc) or doc[end].text != "-" or doc[end - 1].whitespace_:
+        return end
+    if doc[end].whitespace_ or not doc[end + 1].text[:1].isalpha():
+        return end
+    end += 2  # "-ah"
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end - 1].whitespace_:
+        end += 1  # "Kim"
+    return end
 
 
 _NOT_IN_NAMES = frozenset({"PUNCT", "VERB", "AUX", "ADP", "SCONJ", "CCONJ", "ADJ"})
