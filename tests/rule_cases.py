@@ -9,6 +9,13 @@ FLAGGED: list[tuple[str, str, str]] = [
     ("BM continues to expose the children to DV.", "expose the children to", "survivor_blame"),
     ("She keeps taking him back.", "keeps taking him back", "survivor_blame"),
     ("Mother allowed father to return to the home.", "allowed father to return", "survivor_blame"),
+    ("Mother refuses to leave him despite the danger.", "refuses to leave him", "survivor_blame"),
+    (
+        "She refused to end the relationship with FOB.",
+        "refused to end the relationship",
+        "survivor_blame",
+    ),
+    ("BM is unwilling to separate from FOB.", "unwilling to separate", "survivor_blame"),
     ("Mother is in denial about the abuse.", "in denial", "pathologizing"),
     ("BM lacks insight into the impact on the kids.", "lacks insight", "pathologizing"),
     ("The parents have a volatile relationship.", "volatile relationship", "mutualizing"),
@@ -200,6 +207,11 @@ NOT_FLAGGED: list[str] = [
     # Not letting the perpetrator in is the survivor protecting (codebook 8).
     "1. Mother will not allow father into the home.",
     "BM refused to let FOB in when he showed up intoxicated.",
+    # Refusing to leave a place is no survivor's choice to stay: the perpetrator's act, or a
+    # frightened child's.
+    "FOB refused to leave the home when asked by LE.",
+    "6/2024 - he refused to leave and left before officers arrived.",
+    "Kofi, 9, is refusing to leave his mother's side.",
     "Ms. Liang agrees not to let Mr. Aziz inside.",
     "MR. ORTIZ WAS STRUCK WITH A BROOM HANDLE BY HIS PARTNER, LUIS VEGA.",
     "Ms. Shevchenko's work hours are unstable (on-call scheduling).",
