@@ -739,6 +739,11 @@ def test_rewrite_modifiers_in_capitals_keep_their_case(rewriting_reviewer: Revie
             'Mr. Bell describes it as an altercation where they "both got physical."',
             'Mr. Bell describes it as an altercation where they "both got physical."',
         ),
+        # A semicolon ends a clause whatever the parse says.
+        (
+            "Ms. Nguyen has a history of choosing violent partners; her husband had a DV arrest.",
+            "Ms. Nguyen has a history of choosing violent partners",
+        ),
         # Closers whose openers are outside the clause, and the sentence's period, stay out.
         ("Mother (29) was pushed and she fell.", "Mother (29) was pushed"),
         ("The couple fights (per MGM).", "The couple fights (per MGM)"),
@@ -795,3 +800,10 @@ def test_rewrite_parties_keep_a_hyphenated_name_whole(rewriting_reviewer: Review
     assert find_parties(rewriting_reviewer.nlp(note)) == Parties(
         "Mr. Jae-min Cho", "Ms. Soo-ah Kim"
     )
+
+
+def test_rewrite_parties_a_body_part_is_no_person(rewriting_reviewer: Reviewer) -> None:
+    # In a note written in lowercase the tagger can call "neck" a proper noun: the draft had
+    # asked for "mommys neck's own words".
+    note = 'mason told me "kevin squeezed mommys neck and she couldnt talk."'
+    assert find_parties(rewriting_reviewer.nlp(note)).survivor is None

@@ -31,6 +31,11 @@ PROTECTIVE_LEMMAS = frozenset(
 # "Mother suffered a broken nose" (not "suffers from PTSD"). On the train and dev notes
 # (`annotation/tools/score_parties.py`), one more survivor right and none lost.
 INJURY_LEMMAS = frozenset({"sustain", "suffer"})
+# What a verb of harm is done to besides a person ("squeezed mommys neck").
+BODY_PARTS = frozenset(
+    "neck throat face head hair arm arms wrist wrists hand hands leg legs back chest eye eyes"
+    " nose mouth lip lips cheek shoulder shoulders ribs stomach body".split()
+)
 PERSON_ROLES = frozenset(
     "mother father mom dad bm bf fob mob wife husband partner girlfriend boyfriend stepmother"
     " stepfather spouse fiance fiancee grandmother grandfather aunt uncle survivor victim".split()
@@ -139,6 +144,8 @@ def _mention(token: Token) -> str | None:
         return None
     if not proper_name(token) and token.lower_ not in PERSON_ROLES:
         return None  # "her neck", "the door", "STATUS (REPORT)": not a person
+    if token.lower_ in BODY_PARTS:
+        return None  # "mommys neck" in a note written in lowercase, tagged a proper noun
     words = [
         t
         for t in token.subtree

@@ -125,7 +125,9 @@ def _clause_of(token: Token, sentence: Span) -> Span:
     positions are used rather than subtrees because the small parser often attaches the second
     clause's subject to the first clause ("... relationship and mother failed to ...").
     """
-    cuts = []
+    # A semicolon joins independent clauses whatever the parse says ("... a history of choosing
+    # violent partners; her previous husband also had a DV arrest").
+    cuts = [t.i for t in sentence if t.text == ";"]
     for verb in sentence:
         if verb.dep_ != "conj" or verb.pos_ not in {"VERB", "AUX"}:
             continue
