@@ -807,3 +807,17 @@ def test_rewrite_parties_a_body_part_is_no_person(rewriting_reviewer: Reviewer) 
     # asked for "mommys neck's own words".
     note = 'mason told me "kevin squeezed mommys neck and she couldnt talk."'
     assert find_parties(rewriting_reviewer.nlp(note)).survivor is None
+
+
+def test_rewrite_a_nominal_agentless_clause_is_rewritten_in_place(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    # "There was a DV incident" has no passive to turn active: its clause gets the agentless
+    # template and the sentence's other clause keeps its words, which the whole-sentence
+    # template had dropped.
+    text = "There was a DV incident on 3/2 and Mother was seen at the ER."
+    (sentence,) = rewriting_reviewer.review(text).sentences
+    assert [f.subtype for f in sentence.findings] == ["agentless"]  # the tagger's "DV incident"
+    first = sentence.suggestions[0]["text"]
+    assert first.startswith("[name of the person who did it] [what the person who did it did")
+    assert "Mother was seen at the ER" in first

@@ -389,6 +389,14 @@ class FactBasedRewriter:
                     clause = _clause_of(verbs[0], span)
                     draft = active_voice(clause, verbs[0], parties)
                     shared = shared_subject_insertions(verbs[0])
+                elif not any(t.pos_ == "VERB" and t.lemma_ != "be" for t in found):
+                    # A nominal one ("DV incident; ...", "There was a DV incident ... and Mother
+                    # was seen"); not "sustained a cut", an injury the sentence keeps.
+                    clause = _clause_of(found.root, span)
+                    if clause.start > span.start or clause.end < span.end:
+                        # The other clauses keep their words; a whole sentence is the
+                        # fallback's.
+                        draft = self._agentless_prompt(clause, parties)
             else:
                 clause = _clause_of(found.root, span)
                 clause_parties = self._parties_for(clause, finding.subtype, parties)
