@@ -821,3 +821,12 @@ def test_rewrite_a_nominal_agentless_clause_is_rewritten_in_place(
     first = sentence.suggestions[0]["text"]
     assert first.startswith("[name of the person who did it] [what the person who did it did")
     assert "Mother was seen at the ER" in first
+
+
+def test_rewrite_a_passive_of_care_hides_no_actor(rewriting_reviewer: Reviewer) -> None:
+    # Flagged with no finding, the sentence's first passive was turned active whatever its verb:
+    # "[name of the person who did it] seen Mother at the ER".
+    text = "There was a DV incident on 3/2 and Mother was seen at the ER."
+    texts = [s["text"] for s in suggestions_for(rewriting_reviewer, text, ["blaming_language"])]
+    assert texts
+    assert not any("seen Mother" in t for t in texts)

@@ -66,6 +66,12 @@ if TYPE_CHECKING:
     from st_nlp.reviewer import Reviewer, SentenceResult
 
 MAX_SUGGESTIONS = 3
+# Passives of care and agency work: with no finding to say otherwise, "Mother was seen at the
+# ER" hides no one who hurt her ("[name of the person who did it] seen Mother at the ER").
+CARE_VERBS = frozenset(
+    "see treat examine interview transport admit discharge refer notify enroll schedule evaluate"
+    " assess screen observe".split()
+)
 _PLACEHOLDER = re.compile(r"\[[^\[\]]*\]")
 _PROMPT_EXPLANATION = re.compile(r":|, e\.g\.")
 _CONTROL = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -349,7 +355,11 @@ class FactBasedRewriter:
     def _passives(span: Span, parties: Parties) -> list[Draft]:
         """Active-voice drafts for passive verbs the rules did not flag."""
         for verb in span:
-            if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.children):
+            if (
+                verb.tag_ == "VBN"
+                and any(c.dep_ == "auxpass" for c in verb.children)
+                and verb.lemma_.lower() not in CARE_VERBS
+            ):
                 clause = _clause_of(verb, span)
                 draft = active_voice(clause, verb, parties)
                 if draft is not None:
