@@ -18,6 +18,7 @@ from st_nlp.rewrite.strategies import (
     active_voice,
     behavior_prompts,
     harm_source,
+    mention_of,
     mid_sentence,
     owner_mention,
     phrase_of,
@@ -692,6 +693,24 @@ def test_rewrite_subject_phrase_leaves_a_list_marker_out(
     doc = rewriting_reviewer.nlp(sentence)
     first = next(t for t in doc if t.dep_ in {"nsubj", "nsubjpass"})
     assert phrase_of(first).text == subject
+
+
+@pytest.mark.parametrize(
+    ("sentence", "head", "mention"),
+    [
+        ("- Her boyfriend, who lives nearby, came back.", "boyfriend", "Her boyfriend"),
+        ("(b) Mr. Reed was let back into the home.", "Reed", "Mr. Reed"),
+        ("She kept the children away from her ex-husband Dale.", "Dale", "her ex-husband Dale"),
+    ],
+)
+def test_rewrite_mention_names_the_person_up_to_its_head(
+    rewriting_reviewer: Reviewer, sentence: str, head: str, mention: str
+) -> None:
+    """`mention_of`, used for the person let in and the one the children are kept from: the
+    words before the head, never a list marker or a relative clause after it."""
+    doc = rewriting_reviewer.nlp(sentence)
+    token = next(t for t in doc if t.text == head)
+    assert mention_of(token).text == mention
 
 
 def test_rewrite_a_list_marker_never_joins_a_name(rewriting_reviewer: Reviewer) -> None:

@@ -98,9 +98,10 @@ _LIST_MARKER = re.compile(r"^(?:[-*•·▪‣◦–—>]|[a-z][.)]|\d{1,2}[.)])
 _ITEM_LABEL = re.compile(r"^(?:[a-zA-Z]|\d{1,2})$")
 
 
-def phrase_of(token: Token) -> Span:
-    """The words of `token`'s phrase (its subtree), without a list marker before them: a
-    rewrite that moves the subject must not carry "- " or "d." into the middle of a sentence."""
+def _first_word(token: Token) -> int:
+    """Where `token`'s phrase starts once a list marker before it is left out ("- ", "d.",
+    "3.", "(a)"): a rewrite that moves a phrase must not carry the marker into the middle of a
+    sentence."""
     doc = token.doc
     start = token.left_edge.i
     while start < token.i:
@@ -117,7 +118,18 @@ def phrase_of(token: Token) -> Span:
             start += 3
         else:
             break
-    return doc[start : token.right_edge.i + 1]
+    return start
+
+
+def phrase_of(token: Token) -> Span:
+    """The words of `token`'s phrase (its subtree), without a list marker before them."""
+    return token.doc[_first_word(token) : token.right_edge.i + 1]
+
+
+def mention_of(token: Token) -> Span:
+    """The words that name the person `token` heads, up to it ("her boyfriend", "Mr. Tom
+    Ashby" but not "who lives there"), without a list marker before them."""
+    return token.doc[_first_word(token) : token.i + 1]
 
 
 @dataclass(frozen=True)
@@ -514,7 +526,7 @@ def let_in_act(clause: Span, parties: Parties) -> tuple[str, frozenset[int]] | N
                 continue
             actor = parties.actor()
         elif _person(obj):
-            actor = doc[obj.left_edge.i : obj.i + 1].text
+            actor = mention_of(obj).text
         else:
             continue
         head, past = (move, _MOVES[move.lemma_]) if move is not None else (verb, "came")
@@ -562,7 +574,7 @@ def harm_source(clause: Span) -> str | None:
     for token in clause:
         if token.dep_ != "pobj" or not _person(token):
             continue
-        mention = clause.doc[token.left_edge.i : token.i + 1]
+        mention = mention_of(token)
         if any(word.lower_ in PROFESSIONS for word in mention):
             continue  # "from CW Ebony Strickland": a professional is no party
         prep = token.head
