@@ -65,7 +65,9 @@ _INITIAL = re.compile(r"^[A-Z]\.$|^(?:[A-Z]\.){2,4}$")
 # A line break with the whitespace around it, and the marks that end a sentence at a line's end.
 _LINE_BREAK = re.compile(r"[^\S\n]*\n\s*")
 _TERMINAL_MARKS = frozenset('.!?:;"”')
-_BULLET = re.compile(r"^(?:[-*•·▪‣◦–—>]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])$")
+# The symbols that start a bulleted line ("- ", "• ", "> "), for here and the rewriter.
+BULLET_SYMBOLS = "-*•·▪‣◦–—>"
+_BULLET = re.compile(rf"^(?:[{re.escape(BULLET_SYMBOLS)}]|\(?\d{{1,2}}[.)]|\(?[a-zA-Z][.)])$")
 _HEADER_WORD = re.compile(r"^(?:[A-Z][A-Za-z'/&-]*|[0-9/.-]+|&|/|-|of|and|the|to|for|with)$")
 _CONTINUATION_WORDS = frozenset(
     "and or but the a an to of with w/ at in on for by from as which who that because when if"
@@ -144,7 +146,7 @@ def _bullet_length(line: list[Token]) -> int:
     texts = [t.text for t in line[:3]]
     if len(texts) >= 2 and _BULLET.match(texts[0]) and texts[0][-1:] in {".", ")"}:
         return 1
-    if len(texts) >= 2 and _BULLET.match(texts[0]) and texts[0] in "-*•·▪‣◦–—>":
+    if len(texts) >= 2 and _BULLET.match(texts[0]) and texts[0] in BULLET_SYMBOLS:
         return 1
     if len(texts) >= 3 and texts[0] == "(" and re.fullmatch(r"\d{1,2}|[a-zA-Z]", texts[1]):
         return 3 if texts[2] == ")" else 0

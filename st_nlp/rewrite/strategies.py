@@ -37,6 +37,7 @@ from st_nlp.rewrite.parties import (
     proper_name,
 )
 from st_nlp.rules.engine import PERSONAL_PRONOUNS
+from st_nlp.segment import BULLET_SYMBOLS
 from st_nlp.spans.actor import is_violence_verb
 
 IRREGULAR_PAST = {
@@ -94,7 +95,9 @@ _PLACES = frozenset(
 
 # A list's marker that the parse can hang on a sentence's subject: "- Mother", "d. Minh's
 # behavior", "(a) Mother". Lowercase letters only: "J. Smith" is an initial.
-_LIST_MARKER = re.compile(r"^(?:[-*•·▪‣◦–—>]|[a-z][.)]|\d{1,2}[.)])$")  # not "2 officers"
+_LIST_MARKER = re.compile(  # not "2 officers"
+    rf"^(?:[{re.escape(BULLET_SYMBOLS)}]|[a-z][.)]|\d{{1,2}}[.)])$"
+)
 _ITEM_LABEL = re.compile(r"^(?:[a-zA-Z]|\d{1,2})$")
 
 
