@@ -28,6 +28,7 @@ from st_nlp.classifiers.cache import ScoreCache
 from st_nlp.classifiers.ensemble import EnsembleClassifier
 from st_nlp.classifiers.minilm import MiniLMClassifier
 from st_nlp.classifiers.onnx_minilm import RUNTIMES, to_onnx
+from st_nlp.markup import PlainView, plain_view
 from st_nlp.model_store import read_config, resolve_model_dir
 from st_nlp.nlp import load_pipeline
 from st_nlp.quality import QualityReport, QualityWeights, assess
@@ -348,7 +349,8 @@ class Reviewer:
         for text in texts:
             check_length(text)
         originals = list(texts)
-        texts = [same_width(text) for text in originals]
+        views = [plain_view(text) for text in originals]
+        texts = [same_width(view.text) for view in views]
         contexts = list(contexts) if contexts is not None else [None] * len(texts)
         docs, findings_per_doc = self.parse_notes(texts, batch_size)
         spans_per_doc = [sentence_spans(doc) if doc.text.strip() else [] for doc in docs]
@@ -384,14 +386,15 @@ class Reviewer:
             )
         results: list[ReviewResult] = []
         offset = 0
-        for original, doc, spans, found, context in zip(
-            originals, docs, spans_per_doc, per_sentence, contexts, strict=True
+        for original, view, doc, spans, found, context in zip(
+            originals, views, docs, spans_per_doc, per_sentence, contexts, strict=True
         ):
             rows = probabilities[offset : offset + len(spans)]
             chosen = decisions[offset : offset + len(spans)]
             found = flat_found[offset : offset + len(spans)]
             offset += len(spans)
-            results.append(self._note_result(original, doc, spans, rows, chosen, found, context))
+            result = self._note_result(doc, spans, rows, chosen, found, context)
+            results.append(in_callers_text(result, original, view))
         return results
 
     def decide(
@@ -437,7 +440,6 @@ class Reviewer:
 
     def _note_result(
         self,
-        original: str,
         doc: Doc,
         spans: list[Any],
         probabilities: np.ndarray,
@@ -445,6 +447,8 @@ class Reviewer:
         per_sentence: list[list[Finding]],
         context: dict[str, Any] | None,
     ) -> ReviewResult:
+        """The note's result with offsets and texts of the reviewed text (`same_width` of its
+        plain view); `in_callers_text` maps them to the caller's."""
         results = []
         for span, row, chosen, found in zip(
             spans, probabilities, decisions, per_sentence, strict=True
@@ -452,7 +456,7 @@ class Reviewer:
             labels = label_names(chosen)
             results.append(
                 SentenceResult(
-                    text=original[span.start_char : span.end_char],  # the caller's own
+                    text=span.text,
                     start=span.start_char,
                     end=span.end_char,
                     labels=labels,
@@ -521,6 +525,21 @@ class Reviewer:
                     probabilities[i, BLAMING_INDEX], self.rule_floor
                 )
         return probabilities
+
+
+def in_callers_text(result: ReviewResult, original: str, view: PlainView) -> ReviewResult:
+    """`result` (offsets into the reviewed text) with each sentence's and finding's offsets in
+    `original` and each sentence's text sliced from it: the caller's own characters, markup
+    and pasted spaces included. Suggestions, scores and quality are unchanged."""
+    for sentence in result.sentences:
+        sentence.start, sentence.end = view.span(sentence.start, sentence.end)
+        sentence.text = original[sentence.start : sentence.end]
+        sentence.findings = [
+            replace(f, start=start, end=end)
+            for f in sentence.findings
+            for start, end in [view.span(f.start, f.end)]
+        ]
+    return result
 
 
 def label_names(chosen: Sequence[bool] | np.ndarray) -> list[str]:

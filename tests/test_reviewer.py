@@ -304,3 +304,27 @@ def test_reviewer_reads_pasted_spaces_and_line_breaks_as_plain_ones(
     assert [row["labels"] for row in reviewer.classify(pasted.split(line_break))] == [
         row["labels"] for row in reviewer.classify(plain.split("\n"))
     ]
+
+
+def test_reviewer_reads_rich_text_markup_as_what_it_shows(reviewer: Reviewer) -> None:
+    """A note exported from a rich-text editor is reviewed as its plain text; offsets and
+    sentence texts stay the caller's own, markup included."""
+    plain = 'HV 3/4 with BM.\nMother failed to protect the children.\nFOB said "I don\'t hit her."'
+    marked = (
+        "<p>HV 3/4 with <b>BM</b>.</p><p>Mother failed&nbsp;to protect the children.<br>"
+        "FOB said &quot;I don&#39;t hit her.&quot;</p>"
+    )
+    expected, result = reviewer.review(plain), reviewer.review(marked)
+    assert [s.labels for s in result.sentences] == [s.labels for s in expected.sentences]
+    assert all(marked[s.start : s.end] == s.text for s in result.sentences)
+    assert [s.text for s in result.sentences] == [
+        "HV 3/4 with <b>BM</b>.",
+        "Mother failed&nbsp;to protect the children.",
+        "FOB said &quot;I don&#39;t hit her.&quot;",
+    ]
+    (finding,) = result.sentences[1].findings
+    assert finding.rule_id == expected.sentences[1].findings[0].rule_id
+    assert marked[finding.start : finding.end] == "failed&nbsp;to protect"
+    assert [g["text"] for g in result.sentences[1].suggestions] == [
+        g["text"] for g in expected.sentences[1].suggestions
+    ]
