@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
@@ -208,6 +209,49 @@ def test_service_check_utf16_offsets_after_emoji(server: Server) -> None:
     utf16 = text.encode("utf-16-le")
     start, length = match["offset"] * 2, match["length"] * 2
     assert utf16[start : start + length].decode("utf-16-le") == "volatile relationship"
+
+
+def test_service_check_annotated_data_reports_offsets_in_the_text_with_markup(
+    server: Server,
+) -> None:
+    """LanguageTool's `data` mode: text parts are checked, markup read as its `interpretAs`,
+    and offsets count the markup too, as LanguageTool's server reports them (a rich-text
+    editor's add-on highlights its own document, markup included)."""
+    annotation = [
+        {"markup": "<p>", "interpretAs": "\n"},
+        {"text": "HV 3/4 with BM."},
+        {"markup": "</p><p>", "interpretAs": "\n\n"},
+        {"text": "The parents have a "},
+        {"markup": '<b class="x">'},
+        {"text": "volatile"},
+        {"markup": "</b>"},
+        {"text": " relationship."},
+        {"markup": "</p>"},
+    ]
+    sent = "".join(part.get("text", part.get("markup", "")) for part in annotation)
+    response = httpx.post(
+        f"{server.url}/v2/check",
+        data={
+            "data": json.dumps({"annotation": annotation}),
+            "language": "en-US",
+            "apiKey": server.keys["caseworker"],
+        },
+    )
+    assert response.status_code == 200, response.text
+    matches = response.json()["matches"]
+    blaming = next(m for m in matches if m["rule"]["id"] == "MU-RELATIONSHIP")
+    start = blaming["offset"]
+    assert sent[start : start + blaming["length"]] == "volatile</b> relationship"
+    rewrite = next(m for m in matches if m["rule"]["id"] == "ST_NLP_REWRITE")
+    start = rewrite["offset"]
+    assert sent[start : start + rewrite["length"]] == (
+        'The parents have a <b class="x">volatile</b> relationship.'
+    )
+    bad = httpx.post(
+        f"{server.url}/v2/check",
+        data={"data": '{"annotation": [1, 2]}', "apiKey": server.keys["caseworker"]},
+    )
+    assert bad.status_code == 400
 
 
 def test_service_check_languages_and_unsupported_language(server: Server) -> None:

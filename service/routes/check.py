@@ -27,6 +27,7 @@ from service.keys import Principal
 from service.routes.review import review_text
 from service.text import has_lone_surrogate, utf16_offset
 from st_nlp import __version__
+from st_nlp.markup import PlainView
 
 router = APIRouter(tags=["languagetool"])
 LANGUAGES = [
@@ -47,25 +48,41 @@ ERRORS = error_responses(
 )
 
 
-def _plain_text(text: str | None, data: str | None) -> str:
-    """The text to check: `text`, or the text parts of LanguageTool's annotated `data`."""
+def _annotated_text(text: str | None, data: str | None) -> tuple[str, PlainView]:
+    """The text as the client sent it and the plain text to check, with the map between them.
+
+    `text` is checked as it is. Of LanguageTool's annotated `data`, the text parts are checked
+    with each markup part read as its `interpretAs` (or as nothing), and, as LanguageTool's own
+    server does, offsets are reported in the text with its markup: the text and markup parts
+    joined, which is what the client's editor holds.
+    """
     if text is not None:
-        return text
+        return text, PlainView(text)
     if data is None:
         raise HTTPException(status_code=400, detail="give either 'text' or 'data'")
     try:
         annotation = json.loads(data)["annotation"]
-        parts = []
+        sent: list[str] = []
+        shown: list[str] = []
+        sources: list[tuple[int, int]] = []
+        position = 0
         for item in annotation:
             if "text" in item:
-                parts.append(str(item["text"]))
+                part = str(item["text"])
+                shown.append(part)
+                sources.extend((position + i, position + i + 1) for i in range(len(part)))
             else:  # markup: checked as its interpretation, or as nothing
-                parts.append(str(item.get("interpretAs", "")))
-        return "".join(parts)
-    except (ValueError, KeyError, TypeError):
+                part = str(item.get("markup", ""))
+                interpreted = str(item.get("interpretAs", ""))
+                shown.append(interpreted)
+                sources.extend([(position, position + len(part))] * len(interpreted))
+            sent.append(part)
+            position += len(part)
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise HTTPException(
             status_code=400, detail="'data' must be LanguageTool annotation JSON"
         ) from None
+    return "".join(sent), PlainView("".join(shown), sources)
 
 
 def _match(
@@ -109,15 +126,19 @@ def _rule(rule_id: str, description: str, issue_type: str, category: str) -> dic
     }
 
 
-def build_matches(result: dict[str, Any], text: str) -> list[dict[str, Any]]:
+def build_matches(
+    result: dict[str, Any], text: str, view: PlainView | None = None
+) -> list[dict[str, Any]]:
+    """LanguageTool matches for `result`, a review of `view.text` (of `text` itself when no
+    view is given), with offsets in `text`."""
+    view = view or PlainView(text)
     matches = []
     for sentence in result["sentences"]:
         for finding in sentence["findings"]:
             matches.append(
                 _match(
                     text,
-                    finding["start"],
-                    finding["end"],
+                    *view.span(finding["start"], finding["end"]),
                     sentence["text"],
                     finding["message"],
                     finding["subtype"].replace("_", " "),
@@ -130,8 +151,7 @@ def build_matches(result: dict[str, Any], text: str) -> list[dict[str, Any]]:
             matches.append(
                 _match(
                     text,
-                    sentence["start"],
-                    sentence["end"],
+                    *view.span(sentence["start"], sentence["end"]),
                     sentence["text"],
                     f"Fact-based rewrite: {first['rationale']}",
                     "fact-based rewrite",
@@ -156,15 +176,15 @@ def _check(request: Request, principal: Principal, form: dict[str, Any]) -> dict
     language = form["language"] or "auto"
     if language != "auto" and language not in {x["longCode"] for x in LANGUAGES} | {"en"}:
         raise HTTPException(status_code=400, detail=f"unsupported language: {language[:20]}")
-    text = _plain_text(form["text"], form["data"])
-    if has_lone_surrogate(text):
+    text, view = _annotated_text(form["text"], form["data"])
+    if has_lone_surrogate(text) or has_lone_surrogate(view.text):
         raise HTTPException(status_code=422, detail="text contains a lone surrogate")
     limit = request.app.state.settings.max_note_chars
-    if len(text) > limit:
+    if len(view.text) > limit:
         raise HTTPException(status_code=422, detail=f"text longer than {limit} characters")
-    result = review_text(get_reviewer(request), text, None, request)
+    result = review_text(get_reviewer(request), view.text, None, request)
     matches = _filter(
-        build_matches(result, text),
+        build_matches(result, text, view),
         form["enabledRules"],
         form["disabledRules"],
         form["enabledOnly"],
