@@ -295,7 +295,8 @@ class Reviewer:
         texts = list(sentences)
         for text in texts:  # the tokenizer alone would not refuse what `nlp` refuses
             check_length(text)
-        texts = [same_width(text) for text in texts]
+        views = [plain_view(text) for text in texts]
+        texts = [same_width(view.text) for view in views]
         # Parse only the sentences some rule could fire on (`RuleTriggers`, from tokens alone):
         # the same findings, without tagging and parsing the four in five no rule can match.
         docs: list[Doc] = list(cast(Tokenizer, self.nlp.tokenizer).pipe(texts))
@@ -321,6 +322,9 @@ class Reviewer:
         for i, extra in zip(flagged, tagged, strict=True):
             findings[i] = merge_findings(findings[i], extra, 0)
         decisions = self.decide(probabilities, [bool(found) for found in findings], plain)
+        findings = [
+            in_callers_offsets(found, view) for found, view in zip(findings, views, strict=True)
+        ]
         return probabilities, decisions, findings
 
     def review(self, text: str, context: dict[str, Any] | None = None) -> ReviewResult:
@@ -534,12 +538,19 @@ def in_callers_text(result: ReviewResult, original: str, view: PlainView) -> Rev
     for sentence in result.sentences:
         sentence.start, sentence.end = view.span(sentence.start, sentence.end)
         sentence.text = original[sentence.start : sentence.end]
-        sentence.findings = [
-            replace(f, start=start, end=end)
-            for f in sentence.findings
-            for start, end in [view.span(f.start, f.end)]
-        ]
+        sentence.findings = in_callers_offsets(sentence.findings, view)
     return result
+
+
+def in_callers_offsets(findings: list[Finding], view: PlainView) -> list[Finding]:
+    """`findings` (offsets into `view.text`) with offsets into the text `view` was made of."""
+    if view.sources is None:
+        return findings
+    return [
+        replace(f, start=start, end=end)
+        for f in findings
+        for start, end in [view.span(f.start, f.end)]
+    ]
 
 
 def label_names(chosen: Sequence[bool] | np.ndarray) -> list[str]:

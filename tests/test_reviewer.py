@@ -328,3 +328,16 @@ def test_reviewer_reads_rich_text_markup_as_what_it_shows(reviewer: Reviewer) ->
     assert [g["text"] for g in result.sentences[1].suggestions] == [
         g["text"] for g in expected.sentences[1].suggestions
     ]
+
+
+def test_classify_reads_markup_in_sentences_too(reviewer: Reviewer) -> None:
+    marked = ["Mother failed&nbsp;to protect the children.", "A <b>volatile</b> relationship."]
+    plain = ["Mother failed to protect the children.", "A volatile relationship."]
+    assert reviewer.classify(marked) == reviewer.classify(plain)
+    _, _, findings = reviewer.assess_sentences(marked)
+    assert [
+        [text[f.start : f.end] for f in found] for text, found in zip(marked, findings, strict=True)
+    ] == [
+        ["failed&nbsp;to protect"],
+        ["volatile</b> relationship"],
+    ]
