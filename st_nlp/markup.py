@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Tags after which a browser starts a new line (and so a new sentence for `sentence_hints`).
@@ -38,25 +40,76 @@ _MARKUP = re.compile(
 
 
 @dataclass(frozen=True)
-class PlainView:
-    """`text` as shown, and for each of its characters the caller's span it came from (None
-    when the caller's text had no markup: the view is the text itself)."""
+class Piece:
+    """A run of the view: from `shown_at` on, either a one-to-one copy of the caller's text
+    from `source_start` (`copied`), or characters that all come from the caller's
+    `source_start:source_end` (a tag or a reference)."""
 
-    text: str
-    sources: list[tuple[int, int]] | None = None
+    shown_at: int
+    source_start: int
+    source_end: int
+    copied: bool
+
+
+class PlainView:
+    """`text` as shown, and where each of its characters came from in the caller's text, in
+    runs (`Piece`): a megabyte note costs a few entries per tag, not one per character. With
+    no pieces the view is the caller's text itself."""
+
+    def __init__(self, text: str, pieces: Sequence[Piece] = ()) -> None:
+        self.text = text
+        self.pieces = tuple(pieces)
+        self._starts = [piece.shown_at for piece in self.pieces]
+
+    @property
+    def is_identity(self) -> bool:
+        return not self.pieces
+
+    def source(self, index: int) -> tuple[int, int]:
+        """The caller's span that the view's character at `index` came from."""
+        if not self.pieces:
+            return index, index + 1
+        piece = self.pieces[bisect_right(self._starts, index) - 1]
+        if piece.copied:
+            at = piece.source_start + index - piece.shown_at
+            return at, at + 1
+        return piece.source_start, piece.source_end
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The caller's span for the view's `start:end` (a character from markup maps to the
         whole tag or reference it came from)."""
-        if self.sources is None:
+        if not self.pieces:
             return start, end
         if start >= end:
-            at = self.sources[start][0] if start < len(self.sources) else self._end()
+            at = self.source(start)[0] if start < len(self.text) else self.pieces[-1].source_end
             return at, at
-        return self.sources[start][0], self.sources[end - 1][1]
+        return self.source(start)[0], self.source(end - 1)[1]
 
-    def _end(self) -> int:
-        return self.sources[-1][1] if self.sources else 0
+
+class ViewBuilder:
+    """Builds a `PlainView` left to right: text copied as it is, or shown for a source span."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pieces: list[Piece] = []
+        self.length = 0
+
+    def copy(self, text: str, source_start: int) -> None:
+        """`text`, which is the caller's text from `source_start` on, shown as it is."""
+        self._add(text, Piece(self.length, source_start, source_start + len(text), True))
+
+    def show(self, shown: str, source_start: int, source_end: int) -> None:
+        """`shown` for the caller's `source_start:source_end` (nothing shown: nothing kept)."""
+        self._add(shown, Piece(self.length, source_start, source_end, False))
+
+    def _add(self, text: str, piece: Piece) -> None:
+        if text:
+            self.parts.append(text)
+            self.pieces.append(piece)
+            self.length += len(text)
+
+    def view(self) -> PlainView:
+        return PlainView("".join(self.parts), self.pieces)
 
 
 def _shown(match: re.Match[str]) -> str | None:
@@ -79,20 +132,16 @@ def plain_view(text: str) -> PlainView:
     """`text` with its rich-text markup read (see the module docstring)."""
     if "<" not in text and "&" not in text:
         return PlainView(text)
-    pieces: list[str] = []
-    sources: list[tuple[int, int]] = []
+    builder = ViewBuilder()
     position = 0
     for match in _MARKUP.finditer(text):
         shown = _shown(match)
         if shown is None:
             continue
-        pieces.append(text[position : match.start()])
-        sources.extend((i, i + 1) for i in range(position, match.start()))
-        pieces.append(shown)
-        sources.extend([(match.start(), match.end())] * len(shown))
+        builder.copy(text[position : match.start()], position)
+        builder.show(shown, match.start(), match.end())
         position = match.end()
-    if not pieces:
+    if position == 0:
         return PlainView(text)
-    pieces.append(text[position:])
-    sources.extend((i, i + 1) for i in range(position, len(text)))
-    return PlainView("".join(pieces), sources)
+    builder.copy(text[position:], position)
+    return builder.view()

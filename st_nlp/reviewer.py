@@ -544,7 +544,7 @@ def in_callers_text(result: ReviewResult, original: str, view: PlainView) -> Rev
 
 def in_callers_offsets(findings: list[Finding], view: PlainView) -> list[Finding]:
     """`findings` (offsets into `view.text`) with offsets into the text `view` was made of."""
-    if view.sources is None:
+    if view.is_identity:
         return findings
     return [
         replace(f, start=start, end=end)

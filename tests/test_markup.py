@@ -43,7 +43,7 @@ def test_plain_view_spans_map_back_to_the_callers_text() -> None:
 
 def test_plain_view_of_text_without_markup_is_the_text_itself() -> None:
     view = plain_view("No tags here & none there.")
-    assert view.sources is None
+    assert view.is_identity
     assert view.span(3, 7) == (3, 7)
 
 
@@ -81,3 +81,13 @@ def test_plain_view_keeps_every_character_that_is_not_markup(parts: list[str]) -
         if end - start == 1:
             assert text[start] == char
         previous_end = end
+
+
+def test_plain_view_keeps_runs_not_one_entry_per_character() -> None:
+    """A long exported note costs a few entries per tag (notes may be a megabyte long)."""
+    paragraph = "<p>CW met with BM at the home on 3/4 and she said FOB left.</p>"
+    view = plain_view(paragraph * 2000)
+    assert len(view.pieces) <= 3 * 2 * 2000
+    start = view.text.index("FOB", len(view.text) // 2)
+    source = view.span(start, start + 3)
+    assert (paragraph * 2000)[slice(*source)] == "FOB"

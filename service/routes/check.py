@@ -27,7 +27,7 @@ from service.keys import Principal
 from service.routes.review import review_text
 from service.text import has_lone_surrogate, utf16_offset
 from st_nlp import __version__
-from st_nlp.markup import PlainView
+from st_nlp.markup import PlainView, ViewBuilder
 
 router = APIRouter(tags=["languagetool"])
 LANGUAGES = [
@@ -63,26 +63,22 @@ def _annotated_text(text: str | None, data: str | None) -> tuple[str, PlainView]
     try:
         annotation = json.loads(data)["annotation"]
         sent: list[str] = []
-        shown: list[str] = []
-        sources: list[tuple[int, int]] = []
+        shown = ViewBuilder()
         position = 0
         for item in annotation:
             if "text" in item:
                 part = str(item["text"])
-                shown.append(part)
-                sources.extend((position + i, position + i + 1) for i in range(len(part)))
+                shown.copy(part, position)
             else:  # markup: checked as its interpretation, or as nothing
                 part = str(item.get("markup", ""))
-                interpreted = str(item.get("interpretAs", ""))
-                shown.append(interpreted)
-                sources.extend([(position, position + len(part))] * len(interpreted))
+                shown.show(str(item.get("interpretAs", "")), position, position + len(part))
             sent.append(part)
             position += len(part)
     except (ValueError, KeyError, TypeError, AttributeError):
         raise HTTPException(
             status_code=400, detail="'data' must be LanguageTool annotation JSON"
         ) from None
-    return "".join(sent), PlainView("".join(shown), sources)
+    return "".join(sent), shown.view()
 
 
 def _match(
