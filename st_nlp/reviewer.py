@@ -28,9 +28,10 @@ from st_nlp.classifiers.cache import ScoreCache
 from st_nlp.classifiers.ensemble import EnsembleClassifier
 from st_nlp.classifiers.minilm import MiniLMClassifier
 from st_nlp.classifiers.onnx_minilm import RUNTIMES, to_onnx
-from st_nlp.markup import PlainView, plain_view
+from st_nlp.markup import plain_view
 from st_nlp.model_store import read_config, resolve_model_dir
 from st_nlp.nlp import load_pipeline
+from st_nlp.normal_form import nfc_view
 from st_nlp.quality import QualityReport, QualityWeights, assess
 from st_nlp.review_cache import (
     LruMemo,
@@ -47,6 +48,7 @@ from st_nlp.spans.actor import names_a_violent_actor, names_its_actor
 from st_nlp.spans.boundaries import complete_phrase
 from st_nlp.spans.tagger import SpanTagger, TaggedSpan
 from st_nlp.taxonomy import LABELS, SUBTYPE_INFO, BlameSubtype, Label
+from st_nlp.text_view import TextView, chain
 
 BLAMING_INDEX = LABELS.index(Label.BLAMING_LANGUAGE)
 AGENTLESS = str(BlameSubtype.AGENTLESS)
@@ -295,7 +297,7 @@ class Reviewer:
         texts = list(sentences)
         for text in texts:  # the tokenizer alone would not refuse what `nlp` refuses
             check_length(text)
-        views = [plain_view(text) for text in texts]
+        views = [reading_view(text) for text in texts]
         texts = [same_width(view.text) for view in views]
         # Parse only the sentences some rule could fire on (`RuleTriggers`, from tokens alone):
         # the same findings, without tagging and parsing the four in five no rule can match.
@@ -353,7 +355,7 @@ class Reviewer:
         for text in texts:
             check_length(text)
         originals = list(texts)
-        views = [plain_view(text) for text in originals]
+        views = [reading_view(text) for text in originals]
         texts = [same_width(view.text) for view in views]
         contexts = list(contexts) if contexts is not None else [None] * len(texts)
         docs, findings_per_doc = self.parse_notes(texts, batch_size)
@@ -531,7 +533,16 @@ class Reviewer:
         return probabilities
 
 
-def in_callers_text(result: ReviewResult, original: str, view: PlainView) -> ReviewResult:
+def reading_view(text: str) -> TextView:
+    """What the reviewer reads of `text`: rich-text markup read as a browser shows it
+    (`st_nlp.markup`), then in NFC (`st_nlp.normal_form`: after the markup, so an accent
+    written as a reference or split from its letter by a tag composes too), mapped back to
+    `text`."""
+    shown = plain_view(text)
+    return chain(shown, nfc_view(shown.text))
+
+
+def in_callers_text(result: ReviewResult, original: str, view: TextView) -> ReviewResult:
     """`result` (offsets into the reviewed text) with each sentence's and finding's offsets in
     `original` and each sentence's text sliced from it: the caller's own characters, markup
     and pasted spaces included. Suggestions, scores and quality are unchanged."""
@@ -542,7 +553,7 @@ def in_callers_text(result: ReviewResult, original: str, view: PlainView) -> Rev
     return result
 
 
-def in_callers_offsets(findings: list[Finding], view: PlainView) -> list[Finding]:
+def in_callers_offsets(findings: list[Finding], view: TextView) -> list[Finding]:
     """`findings` (offsets into `view.text`) with offsets into the text `view` was made of."""
     if view.is_identity:
         return findings

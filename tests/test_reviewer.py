@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import numpy as np
 import pytest
@@ -341,3 +342,15 @@ def test_classify_reads_markup_in_sentences_too(reviewer: Reviewer) -> None:
         ["failed&nbsp;to protect"],
         ["volatile</b> relationship"],
     ]
+
+
+def test_reviewer_reads_decomposed_accents_as_composed_ones(reviewer: Reviewer) -> None:
+    """The library reads NFC, as the service always did: `st-nlp review` and `/v1/review` agree."""
+    composed = "José met CW on 3/4. The parents have a volatile relationship."
+    decomposed = unicodedata.normalize("NFD", composed)
+    expected, result = reviewer.review(composed), reviewer.review(decomposed)
+    assert [s.scores for s in result.sentences] == [s.scores for s in expected.sentences]
+    assert all(decomposed[s.start : s.end] == s.text for s in result.sentences)
+    assert result.sentences[0].text == "Jose\u0301 met CW on 3/4."
+    (finding,) = result.sentences[1].findings
+    assert decomposed[finding.start : finding.end] == "volatile relationship"

@@ -27,7 +27,7 @@ from service.keys import Principal
 from service.routes.review import review_text
 from service.text import has_lone_surrogate, utf16_offset
 from st_nlp import __version__
-from st_nlp.markup import PlainView, ViewBuilder
+from st_nlp.text_view import TextView, ViewBuilder
 
 router = APIRouter(tags=["languagetool"])
 LANGUAGES = [
@@ -48,7 +48,7 @@ ERRORS = error_responses(
 )
 
 
-def _annotated_text(text: str | None, data: str | None) -> tuple[str, PlainView]:
+def _annotated_text(text: str | None, data: str | None) -> tuple[str, TextView]:
     """The text as the client sent it and the plain text to check, with the map between them.
 
     `text` is checked as it is. Of LanguageTool's annotated `data`, the text parts are checked
@@ -57,7 +57,7 @@ def _annotated_text(text: str | None, data: str | None) -> tuple[str, PlainView]
     joined, which is what the client's editor holds.
     """
     if text is not None:
-        return text, PlainView(text)
+        return text, TextView(text)
     if data is None:
         raise HTTPException(status_code=400, detail="give either 'text' or 'data'")
     try:
@@ -123,11 +123,11 @@ def _rule(rule_id: str, description: str, issue_type: str, category: str) -> dic
 
 
 def build_matches(
-    result: dict[str, Any], text: str, view: PlainView | None = None
+    result: dict[str, Any], text: str, view: TextView | None = None
 ) -> list[dict[str, Any]]:
     """LanguageTool matches for `result`, a review of `view.text` (of `text` itself when no
     view is given), with offsets in `text`."""
-    view = view or PlainView(text)
+    view = view or TextView(text)
     matches = []
     for sentence in result["sentences"]:
         for finding in sentence["findings"]:

@@ -14,7 +14,7 @@ from service.app import record_access
 from service.deps import ReviewerDep, error_responses, require
 from service.keys import Principal
 from service.schemas import ClassifyPublic, ClassifyRequest, ReviewPublic, ReviewRequest
-from service.text import CONTROL_CHARACTERS, normalize_with_map
+from service.text import CONTROL_CHARACTERS
 from service.worker import ModelWorker
 
 router = APIRouter(tags=["review"])
@@ -28,18 +28,14 @@ ERRORS = error_responses(
 def review_text(
     reviewer: ModelWorker, text: str, context: dict[str, Any] | None, request: Request
 ) -> dict[str, Any]:
-    """Review NFC-normalized text; map every offset back to the caller's text. The time spent
-    waiting for the model worker goes into the request log (`model_ms`), so an operator can
-    tell the model's share of a slow request from the server's."""
-    normalized, mapping = normalize_with_map(text)
+    """Review `text` (offsets come back in it: the reviewer reads NFC and markup but maps every
+    offset to the text it was given). The time spent waiting for the model worker goes into the
+    request log (`model_ms`), so an operator can tell the model's share of a slow request from
+    the server's."""
     started = time.perf_counter()
-    result = reviewer.review(normalized, context)
+    result = reviewer.review(text, context)
     request.state.model_ms = (time.perf_counter() - started) * 1000
     for sentence in result["sentences"]:
-        sentence["start"], sentence["end"] = mapping[sentence["start"]], mapping[sentence["end"]]
-        sentence["text"] = text[sentence["start"] : sentence["end"]]
-        for finding in sentence["findings"]:
-            finding["start"], finding["end"] = mapping[finding["start"]], mapping[finding["end"]]
         for suggestion in sentence["suggestions"]:
             suggestion["start"], suggestion["end"] = sentence["start"], sentence["end"]
             suggestion["text"] = CONTROL_CHARACTERS.sub("", suggestion["text"])
