@@ -532,6 +532,26 @@ def test_rewrite_lists_a_lost_name_whole(rewriting_reviewer: Reviewer) -> None:
             "spit on dad",
             "spit dad on",
         ),
+        # An irregular participle becomes its simple past ("[...] shaken the baby" before).
+        (
+            "The baby was shaken and now she is in hospital with bleeding in the brain.",
+            ["blaming_language"],
+            "shook the baby",
+            "shaken the baby",
+        ),
+        # spaCy's small model lemmatizes "raped" as "rap": the past is never "rapped".
+        (
+            "Ms. Achebe was raped on 7/30 and disclosed to the school nurse on 8/2.",
+            ["blaming_language"],
+            "raped Ms. Achebe",
+            "rapped",
+        ),
+        (
+            "Mom was bitten on the arm on 5/2.",
+            ["blaming_language"],
+            "bit Mom on the arm",
+            "bitten Mom",
+        ),
         # A quoted claim reads as a clause: "that show she is ...", not "that show She is".
         (
             "She is managing his moods as best she can so the children don't have to.",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lemminflect import getInflection, getLemma
 from spacy.tokens import Span, Token
 
 from st_nlp.rewrite.facts import TIME_EXPRESSION
@@ -40,24 +41,6 @@ from st_nlp.rules.engine import PERSONAL_PRONOUNS
 from st_nlp.segment import BULLET_SYMBOLS
 from st_nlp.spans.actor import is_violence_verb
 
-IRREGULAR_PAST = {
-    "hit": "hit",
-    "struck": "struck",
-    "beaten": "beat",
-    "beat": "beat",
-    "thrown": "threw",
-    "bitten": "bit",
-    "shot": "shot",
-    "hurt": "hurt",
-    "stabbed": "stabbed",
-    "held": "held",
-    "thrown down": "threw down",
-    "knocked": "knocked",
-    "pinned": "pinned",
-    "dragged": "dragged",
-    "caught": "caught",
-    "forced": "forced",
-}
 SUBJECT_PRONOUN_OBJECT = {"he": "him", "she": "her", "they": "them", "i": "me", "we": "us"}
 STRATEGY_OF_SUBTYPE = {
     "survivor_blame": "pivot_to_perpetrator",
@@ -122,6 +105,18 @@ def _first_word(token: Token) -> int:
         else:
             break
     return start
+
+
+def past_tense(verb: Token) -> str:
+    """The simple past of a passive's participle, for the active sentence: "was shaken" ->
+    "shook", "was seen" -> "saw", "got pushed" -> "pushed", "WAS STRUCK" -> "STRUCK"
+    (lemminflect's tables; the participle itself where they have none or list it as a past)."""
+    # lemminflect's own lemma of the participle: spaCy's small model gives "rap" for "raped".
+    lemmas = getLemma(verb.lower_, upos="VERB")
+    forms = getInflection(lemmas[0], tag="VBD") if lemmas else ()
+    if not forms or verb.lower_ in forms:  # "pushed", "hit", "spit" (not "spat"): as written
+        return verb.text
+    return forms[0].upper() if verb.text.isupper() else forms[0]
 
 
 def phrase_of(token: Token) -> Span:
@@ -262,7 +257,7 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
         and not (agent_span is not None and agent_span.start <= t.i < agent_span.end)
         and t not in stranded
     ).rstrip()
-    past = IRREGULAR_PAST.get(verb.lower_, verb.text)
+    past = past_tense(verb)
     past = " ".join([past, *(t.text for t in stranded)])
     text = f"{before}{actor} {past} {patient}"
     if middle:
