@@ -116,7 +116,8 @@ def past_tense(verb: Token) -> str:
     forms = getInflection(lemmas[0], tag="VBD") if lemmas else ()
     if not forms or verb.lower_ in forms:  # "pushed", "hit", "spit" (not "spat"): as written
         return verb.text
-    return forms[0].upper() if verb.text.isupper() else forms[0]
+    past = str(forms[0])
+    return past.upper() if verb.text.isupper() else past
 
 
 def phrase_of(token: Token) -> Span:
