@@ -8,11 +8,13 @@ import re
 from typing import Any
 
 import pytest
-from rewrite_fixtures import suggestions_for
+from rewrite_fixtures import PAIRS, rewriter_of, suggestions_for
 
 from st_nlp import Reviewer
+from st_nlp.corpus.rewrite_records import RewritePair
 from st_nlp.rewrite.facts import extract_facts, missing_facts, time_expressions, whole_names
 from st_nlp.rewrite.parties import Parties, find_parties
+from st_nlp.rewrite.retrieval import Neighbor
 from st_nlp.rewrite.rewriter import FactBasedRewriter, _clause_of, signature, tidy
 from st_nlp.rewrite.strategies import (
     active_voice,
@@ -869,3 +871,47 @@ def test_rewrite_a_passive_of_care_hides_no_actor(rewriting_reviewer: Reviewer) 
     texts = [s["text"] for s in suggestions_for(rewriting_reviewer, text, ["blaming_language"])]
     assert texts
     assert not any("seen Mother" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # The clause's subject is the writer or an institution: the template asks the person
+        # the clause reports on.
+        (
+            "This writer would like to note that Ms. Greene is paranoid about her ex-partner.",
+            "Ms. Greene said [her own words",
+            "[the adult survivor] said",
+        ),
+        (
+            "It is the undersigned's opinion that Ms. Whitfield minimizes the abuse.",
+            "Ms. Whitfield said [her own words",
+            "[the adult survivor] said",
+        ),
+        # An institution that asserts is never the survivor whose efforts are asked for.
+        (
+            "The Department asserts that the mother failed to protect the minor children.",
+            "[name of the person who did it]",
+            "The Department [",
+        ),
+    ],
+)
+def test_rewrite_asks_the_person_reported_on_not_the_one_reporting(
+    rewriting_reviewer: Reviewer, sentence: str, present: str, absent: str
+) -> None:
+    texts = [s["text"] for s in suggestions_for(rewriting_reviewer, sentence, ["blaming_language"])]
+    assert any(present in text for text in texts), texts
+    assert all(absent not in text for text in texts), texts
+
+
+def test_rewrite_an_examples_fact_in_the_note_in_another_case_is_no_leak(
+    rewriting_reviewer: Reviewer,
+) -> None:
+    """A curated example's name is the note's own when the note writes it in another case
+    (a draft starts with "Grandmother" where the note wrote "grandmother"): such drafts were
+    withheld as leaking the example's facts, leaving only the bare prompts."""
+    pairs = [RewritePair.model_validate(pair) for pair in PAIRS]
+    neighbors = [Neighbor(pair, 1.0) for pair in pairs]
+    rewriter = rewriter_of(rewriting_reviewer)
+    leaks = rewriter._example_facts(neighbors, "zebediah quill yelled at her on 5/5.")
+    assert leaks == {"4/4/19", "never again", "2/2"}

@@ -66,7 +66,10 @@ PROFESSIONS = frozenset(
     "advocate worker caseworker cw sw cps dcfs le pd police officer deputy detective det"
     " sergeant sgt trooper investigator therapist counselor counsellor clinician director"
     " principal teacher nurse rn doctor physician pediatrician attorney lawyer gal judge"
-    " supervisor interpreter landlord rp reporter caller agency school daycare dr.".split()
+    " supervisor interpreter landlord rp reporter caller agency school daycare dr."
+    # Institutions and the writer, who assert but are no party: "The Department asserts that
+    # the mother failed to protect" asks the mother, not the Department, for her efforts.
+    " department court counsel writer undersigned screener".split()
 )
 # Words before a person's mention that belong to the verb or the source, not to the name
 # ("RP states mother", "LE report mother" parsed as compounds).

@@ -176,7 +176,9 @@ def _with_closers(doc: Doc, start: int, end: int, stop: int) -> int:
 
 
 def _contains(text: str, fact: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", text) is not None
+    """Whether `text` has `fact` as whole words, in any case: an example's "Grandmother" is
+    the note's "grandmother" once a draft starts with it."""
+    return re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 def _render(fact: str, facts: Facts) -> str:

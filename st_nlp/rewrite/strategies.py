@@ -587,6 +587,25 @@ def harm_source(clause: Span) -> str | None:
     return None
 
 
+def reported_subject(clause: Span) -> Token | None:
+    """The person a clause reports on when its own subject is no party: "The Department
+    asserts / is concerned that the mother failed to protect", "It is the undersigned's
+    opinion that Ms. Whitfield minimizes ..." -> "mother", "Whitfield"."""
+    root = clause.root
+    for token in clause:
+        complement = token.dep_ == "ccomp" or (
+            token.dep_ == "acl"
+            and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+        )
+        if not complement or root not in (token.head, token.head.head):
+            continue
+        subjects = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        # A pronoun names no one the template could ask ("... -- she is 78").
+        if subjects and subjects[0].pos_ != "PRON" and survivor_subject(subjects[0]):
+            return subjects[0]
+    return None
+
+
 def clause_subject(clause: Span) -> Token | None:
     """The subject of the clause's root, if it has one."""
     subjects = [c for c in clause.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
@@ -608,10 +627,15 @@ def pivot_to_perpetrator(
         named = first is not None and (first.lower_ in CHILD_WORDS or _person(first))
         subject = subject_text if named and subject_text is not None else "the children"
     else:
-        if first is not None and subject_text is not None and survivor_subject(first):
-            subject = subject_text
+        # The one whose words are asked for: the subject, else the person a writer's or an
+        # institution's clause reports on ("This writer notes that Ms. Greene is paranoid").
+        asked = first
+        if first is not None and not survivor_subject(first):
+            asked = reported_subject(clause) or first
+        if asked is not None and survivor_subject(asked):
+            subject = phrase_of(asked).text
         else:  # "Ms. Kealoha's PTSD": she is the one whose words are asked for
-            subject = (owner_mention(first) if first is not None else None) or parties.target()
+            subject = (owner_mention(asked) if asked is not None else None) or parties.target()
         if subject == parties.perpetrator:  # the survivor's words, never the perpetrator's
             subject = parties.target()
     if (
