@@ -17,7 +17,7 @@ from dataclasses import dataclass
 class Piece:
     """A run of the view: from `shown_at` on, either a one-to-one copy of the caller's text
     from `source_start` (`copied`), or characters that all come from the caller's
-    `source_start:source_end` (a tag or a reference)."""
+    `source_start:source_end` (a tag, a reference, a character put in NFC)."""
 
     shown_at: int
     source_start: int
@@ -101,20 +101,23 @@ def chain(first: TextView, second: TextView) -> TextView:
     if first.is_identity:
         return second
     builder = ViewBuilder()
+    inner_runs = first.runs()
     for piece, text in second.runs():
         if not piece.copied:
             builder.show(text, *first.span(piece.source_start, piece.source_end))
             continue
-        # A copy of `first.text[start:end]`: it maps through `first`'s own runs.
+        # A copy of `first.text[start:end]`: it maps through the runs of `first` it covers.
         start, end = piece.source_start, piece.source_end
-        for inner, inner_text in first.runs():
-            inner_end = inner.shown_at + len(inner_text)
-            lo, hi = max(start, inner.shown_at), min(end, inner_end)
-            if lo >= hi:
-                continue
-            part = first.text[lo:hi]
-            if inner.copied:
-                builder.copy(part, inner.source_start + lo - inner.shown_at)
-            else:
-                builder.show(part, inner.source_start, inner.source_end)
+        k = max(0, bisect_right(first._starts, start) - 1)
+        while k < len(inner_runs) and inner_runs[k][0].shown_at < end:
+            inner, inner_text = inner_runs[k]
+            lo = max(start, inner.shown_at)
+            hi = min(end, inner.shown_at + len(inner_text))
+            if lo < hi:
+                part = first.text[lo:hi]
+                if inner.copied:
+                    builder.copy(part, inner.source_start + lo - inner.shown_at)
+                else:
+                    builder.show(part, inner.source_start, inner.source_end)
+            k += 1
     return builder.view()

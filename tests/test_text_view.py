@@ -55,3 +55,13 @@ def test_reading_view_maps_every_character_back_in_order(parts: list[str]) -> No
         if end - start == 1:
             assert text[start] == char
         previous = (start, end)
+
+
+def test_chaining_long_views_stays_linear() -> None:
+    """A megabyte-scale note with markup and decomposed accents maps back in one pass."""
+    paragraph = "<p>Jose\u0301 said FOB left &amp; came back.</p>"
+    text = paragraph * 5000
+    view = reading_view(text)
+    assert view.text.count("José") == 5000
+    start = view.text.rindex("FOB")
+    assert text[slice(*view.span(start, start + 3))] == "FOB"
