@@ -534,6 +534,14 @@ def test_rewrite_lists_a_lost_name_whole(rewriting_reviewer: Reviewer) -> None:
             "spit on dad",
             "spit dad on",
         ),
+        # A particle follows the patient; one with its own object is a preposition in place.
+        (
+            "Mom got thrown down the stairs.",
+            ["blaming_language"],
+            "threw Mom down the stairs",
+            "threw down Mom",
+        ),
+        ("She was beaten up on 3/4.", ["blaming_language"], "beat her up on 3/4", "beat up her"),
         # An irregular participle becomes its simple past ("[...] shaken the baby" before).
         (
             "The baby was shaken and now she is in hospital with bleeding in the brain.",

@@ -244,23 +244,27 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
     ):
         patient = mid_sentence(patient)  # "The child", "Children" mid-sentence
     middle = doc[subject.end : min(a.i for a in aux)].text.strip(" ,")
-    # A particle or a stranded preposition stays with the verb: "dad was spit on by X" is "X
-    # spit on dad", not "X spit dad on".
-    stranded = [
-        t
-        for t in verb.children
-        if t.i > verb.i and (t.dep_ == "prt" or (t.dep_ == "prep" and t.n_rights == 0))
+    # A stranded preposition stays with the verb: "dad was spit on by X" is "X spit on dad",
+    # not "X spit dad on". A particle follows a short patient, as English must after a
+    # pronoun ("she was beaten up": "X beat her up", not "X beat up her"), and goes with the
+    # verb before a long one ("X knocked out Ms. Vang's two front teeth"). A "particle" with
+    # its own object is a preposition and stays where it is: "X threw Mom down the stairs".
+    ends = [
+        t for t in verb.children if t.i > verb.i and t.dep_ in {"prep", "prt"} and t.n_rights == 0
     ]
+    short_patient = len(patient.split()) <= SHORT_PATIENT_WORDS
+    particles = [t for t in ends if t.dep_ == "prt" and t.lower_ not in _STRANDED and short_patient]
+    stranded = [t for t in ends if t not in particles]
     after = "".join(
         t.text_with_ws
         for t in doc[verb.i + 1 : clause.end]
         if not (t.dep_ in {"auxpass", "aux", "neg"} and t.head == verb)
         and not (agent_span is not None and agent_span.start <= t.i < agent_span.end)
         and t not in stranded
+        and t not in particles
     ).rstrip()
-    past = past_tense(verb)
-    past = " ".join([past, *(t.text for t in stranded)])
-    text = f"{before}{actor} {past} {patient}"
+    past = " ".join([past_tense(verb), *(t.text for t in stranded)])
+    text = " ".join([f"{before}{actor} {past} {patient}", *(t.text for t in particles)])
     if middle:
         text += f" ({middle})"
     if after:
@@ -280,6 +284,8 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
 
 # Prepositions a verb of violence strands in the passive ("was spit on", "was yelled at").
 _STRANDED = frozenset({"on", "at", "upon", "onto"})
+# Words of a patient after which a particle still reads naturally ("held Ms. Hasegawa down").
+SHORT_PATIENT_WORDS = 3
 
 
 def shared_subject_insertions(verb: Token) -> list[tuple[int, int, Draft]]:
