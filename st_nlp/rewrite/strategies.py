@@ -260,8 +260,7 @@ def active_voice(clause: Span, verb: Token, parties: Parties) -> Draft | None:
         for t in doc[verb.i + 1 : clause.end]
         if not (t.dep_ in {"auxpass", "aux", "neg"} and t.head == verb)
         and not (agent_span is not None and agent_span.start <= t.i < agent_span.end)
-        and t not in stranded
-        and t not in particles
+        and t not in ends  # each placed beside the verb or the patient below
     ).rstrip()
     past = " ".join([past_tense(verb), *(t.text for t in stranded)])
     text = " ".join([f"{before}{actor} {past} {patient}", *(t.text for t in particles)])
